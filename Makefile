@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 8000
+# Development only: DEBUG on, development secrets kept under var/ (never in production).
+DEV := DEBUG=1
+
+.PHONY: run test install install-test assets migrate demo lint ci worker bench clean
+
+run: install assets migrate demo ## install, migrate, load the demo and serve on :8000 with a worker
+	@$(DEV) $(PY) manage.py collectstatic --noinput -v0
+	@echo ""
+	@echo "  The portal is running at http://127.0.0.1:$(PORT)/ (staff area: /admin/)"
+	@echo "  Press Ctrl+C to stop the web server and the task worker."
+	@echo ""
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(DEV) $(PY) manage.py qcluster & \
+	  $(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: install-test assets ## install what the tests need, then run the whole suite
+	$(PY) -m pytest
+
+install: .venv/.installed
+install-test: install
+	@test -x /usr/bin/chromium || echo "note: browser tests need Chromium: apt-get install -y chromium"
+
+.venv/.installed: requirements.lock
+	@command -v uv >/dev/null || python3 -m pip install --quiet uv
+	uv venv --quiet --allow-existing -p 3.11 .venv
+	uv pip sync --quiet -p .venv/bin/python requirements.lock
+	@touch $@
+
+assets: portal/static/govuk/portal.css
+portal/static/govuk/portal.css: package-lock.json assets/portal.scss assets/build.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+
+migrate: install
+	@$(DEV) $(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	@$(DEV) $(PY) manage.py seed_demo
+
+worker: install
+	$(DEV) $(PY) manage.py qcluster
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+lock: ## re-pin every Python dependency after editing pyproject.toml
+	uv pip compile pyproject.toml --extra dev --generate-hashes -p 3.11 -o requirements.lock
+
+bench: install-test assets
+	$(PY) -m pytest tests/bench -m bench -s
+
+clean:
+	rm -rf .venv node_modules var portal/static/govuk

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def create_schedules(sender, **kwargs):
+    from portal.schedules import ensure_schedule
+
+    ensure_schedule("Send due notifications", "portal.notify.send_due", minutes=1)
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "Portal"
+
+    def ready(self):
+        post_migrate.connect(create_schedules, sender=self)

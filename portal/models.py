@@ -1,0 +1,101 @@
+"""Models of the shared mechanisms: the notification outbox and the audit trail."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+from portal.crypto import EncryptedTextField
+
+
+class OutboxMessage(models.Model):
+    """One message to one person, written before it is sent (see portal.notify)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed after retries"
+        SUPPRESSED = "suppressed", "Not sent: no safe channel"
+
+    kind = models.CharField(
+        max_length=80, help_text="What sort of message this is, e.g. 'courses.booking_confirmed'."
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = EncryptedTextField()
+    sender = models.CharField(max_length=200)
+    subject = EncryptedTextField(blank=True)
+    body = EncryptedTextField(blank=True)
+    html_body = EncryptedTextField(blank=True)
+    # [{"filename", "mimetype", "content"}] as JSON, encrypted like the body.
+    attachments = EncryptedTextField(blank=True)
+    discreet = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        # Never the recipient or the subject: this string can reach logs.
+        return f"Message #{self.pk} ({self.kind}, {self.get_status_display()})"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionDenied("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who looked at or changed which sensitive record, and when. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        CHANGE = "change", "Changed"
+        DELETE = "delete", "Deleted"
+        EXPORT = "export", "Exported"
+        ERASE = "erase", "Erased"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept so the trail still says who acted after their account is gone.
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64)
+    # A label that identifies the record without its sensitive content, e.g. "Referral #42".
+    target_label = models.CharField(max_length=200)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        actor = self.actor_email or "system"
+        return f"{actor} {self.get_action_display().lower()} {self.target_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Audit events are append-only.")

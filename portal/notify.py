@@ -1,0 +1,191 @@
+"""The one way to tell a person something.
+
+Every message is first written to the outbox (`OutboxMessage`), inside the caller's
+transaction; a django-q2 task delivers it once that transaction commits, and a scheduled
+sweep retries what failed with a growing delay. Bodies, subjects and addresses are stored
+encrypted and never logged.
+
+A person's safe-contact preferences are law here: a channel they marked unsafe is never
+used, and discreet mode replaces the sender and subject with neutral ones and uses the
+discreet version of the message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from portal.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+Channel = OutboxMessage.Channel
+Status = OutboxMessage.Status
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where and how a person may be contacted."""
+
+    email: str = ""
+    phone: str = ""
+    name: str = ""
+    email_is_safe: bool = True
+    sms_is_safe: bool = True
+    discreet: bool = False
+
+    @classmethod
+    def for_user(cls, user) -> Recipient:
+        return cls(
+            email=user.email,
+            phone=user.phone,
+            name=user.get_full_name(),
+            email_is_safe=user.email_is_safe,
+            sms_is_safe=user.sms_is_safe,
+            discreet=user.discreet_mode,
+        )
+
+    def usable_channel(self) -> str | None:
+        """The first channel that is both safe for this person and one we can send on."""
+        if self.email and self.email_is_safe:
+            return Channel.EMAIL
+        # Text messages come with an SMS provider; until then a phone alone cannot be used.
+        return None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str
+    mimetype: str = "application/octet-stream"
+
+
+@dataclass
+class Message:
+    """What to say, before the recipient's preferences shape how it is said."""
+
+    kind: str
+    template: str  # e.g. "courses/emails/booking_confirmed": .txt required, .html optional
+    subject: str
+    context: dict = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def _render(template: str, context: dict, discreet: bool) -> tuple[str, str]:
+    names = [f"{template}.discreet", template] if discreet else [template]
+    for name in names:
+        try:
+            text = render_to_string(f"{name}.txt", context)
+        except TemplateDoesNotExist:
+            continue
+        try:
+            html = render_to_string(f"{name}.html", context)
+        except TemplateDoesNotExist:
+            html = ""
+        return text, html
+    raise TemplateDoesNotExist(template)
+
+
+def send(recipient: Recipient, message: Message) -> OutboxMessage:
+    """Write the message to the outbox and deliver it after the current transaction commits."""
+    channel = recipient.usable_channel()
+    discreet = recipient.discreet
+    if channel is None:
+        return OutboxMessage.objects.create(
+            kind=message.kind,
+            channel=Channel.EMAIL,
+            recipient="",
+            sender="",
+            discreet=discreet,
+            status=Status.SUPPRESSED,
+        )
+    context = {
+        "recipient_name": recipient.name,
+        "discreet": discreet,
+        "service_name": settings.SERVICE_NAME,
+        "site_url": settings.SITE_URL,
+        **message.context,
+    }
+    text, html = _render(message.template, context, discreet)
+    outbox = OutboxMessage.objects.create(
+        kind=message.kind,
+        channel=channel,
+        recipient=recipient.email,
+        sender=settings.DISCREET_FROM_EMAIL if discreet else settings.DEFAULT_FROM_EMAIL,
+        subject=settings.DISCREET_SUBJECT if discreet else message.subject,
+        body=text,
+        html_body=html,
+        attachments=json.dumps([a.__dict__ for a in message.attachments])
+        if message.attachments
+        else "",
+        discreet=discreet,
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: async_task("portal.notify.deliver", outbox.pk))
+    return outbox
+
+
+def deliver(message_id: int) -> str:
+    """Send one outbox message if it is still waiting; safe to call twice."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status != Status.PENDING:
+            return "skipped"
+        message.attempts += 1
+        try:
+            _send_email(message)
+        except Exception as exc:  # noqa: BLE001 - any transport failure is retried
+            # The error class only: exception text from mail servers can echo the address.
+            message.last_error = type(exc).__name__
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = Status.FAILED
+                message.next_attempt_at = None
+            else:
+                message.next_attempt_at = timezone.now() + timedelta(minutes=2**message.attempts)
+            logger.warning(
+                "%s: attempt %s failed (%s)", message, message.attempts, message.last_error
+            )
+        else:
+            message.status = Status.SENT
+            message.sent_at = timezone.now()
+            message.next_attempt_at = None
+            message.last_error = ""
+        message.save()
+        return message.status
+
+
+def _send_email(message: OutboxMessage) -> None:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body,
+        from_email=message.sender,
+        to=[message.recipient],
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    for attachment in json.loads(message.attachments or "[]"):
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    email.send(fail_silently=False)
+
+
+def send_due() -> int:
+    """Scheduled every minute: deliver pending messages whose time has come (retries, or
+    messages whose task was lost because the worker was down)."""
+    due = OutboxMessage.objects.filter(
+        status=Status.PENDING, next_attempt_at__lte=timezone.now()
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due[:200]):
+        sent += deliver(pk) == Status.SENT
+    return sent

@@ -1,0 +1,73 @@
+"""Playwright driving Debian's Chromium (no browser download), and an offline axe-core check."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    """A fresh browser context on the live server. Any request to another host fails the test:
+    no page may reach a third party. The quick exit leaves for a neutral page of the live
+    server (Chromium follows redirects past Playwright's routing, so the real exit site would
+    need the network); the unit tests prove the default exit URL."""
+    settings.EXIT_PAGE_URL = f"{live_server.url}/healthz?left=1"
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    third_party = []
+    local_host = urlsplit(live_server.url).hostname
+
+    def route(route):
+        url = route.request.url
+        if urlsplit(url).hostname != local_host and not url.startswith(("data:", "blob:")):
+            third_party.append(url)
+            return route.abort()
+        return route.continue_()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.third_party_requests = third_party
+    yield page
+    context.close()
+    assert not third_party, f"pages requested third parties: {third_party}"
+
+
+def assert_no_axe_violations(page) -> None:
+    """Run axe-core (bundled in axe-playwright-python, no download) on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {
+        "runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+        # GOV.UK's skip links come first, before any landmark, on purpose.
+        "rules": {"region": {"enabled": False}},
+    }
+    results = Axe().run(page, options=options)
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,50 @@
+import pytest
+
+from tests.browser.fixtures import assert_no_axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def site(transactional_db):
+    from cms import demo
+
+    demo.seed()
+
+
+def test_the_home_page_has_no_axe_violations(page, site):
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Domestic abuse support"
+    assert_no_axe_violations(page)
+
+
+def test_sign_in_and_sign_up_pages_have_no_axe_violations(page, site):
+    for url in ["/accounts/login/", "/accounts/signup/"]:
+        page.goto(url)
+        assert_no_axe_violations(page)
+
+
+def test_exit_this_page_button_leaves_for_the_exit_site(page, site, settings):
+    page.goto("/")
+    page.get_by_role("button", name="Emergency Exit this page").click()
+    page.wait_for_url(settings.EXIT_PAGE_URL)
+
+
+def test_shift_pressed_three_times_leaves_and_back_does_not_return(page, site, settings):
+    page.goto("/")
+    page.locator("body").click()
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(settings.EXIT_PAGE_URL)
+    # The exit replaced the page in history: Back does not show it again.
+    page.go_back()
+    assert page.url in {settings.EXIT_PAGE_URL, "about:blank"}
+
+
+def test_the_exit_skip_link_is_the_first_thing_a_keyboard_reaches(page, site, settings):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Exit this page"
+    page.keyboard.press("Enter")
+    page.wait_for_url(settings.EXIT_PAGE_URL)

@@ -1,0 +1,153 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.contrib.auth.models import Group
+from django.core import mail
+
+from portal.accounts.models import STAFF_ROLES, User
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def signup(client, email, password=PASSWORD, password2=None):
+    return client.post(
+        "/accounts/signup/",
+        {"email": email, "password1": password, "password2": password2 or password},
+    )
+
+
+def test_sign_up_sends_a_verification_email_and_logs_in_by_email(client):
+    response = signup(client, "New.Person@Example.com")
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert user.email == "new.person@example.com"
+    assert len(mail.outbox) == 1
+    assert "confirm" in mail.outbox[0].subject.lower()
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@", "@b.com", "a b@c.com", ""])
+def test_sign_up_with_a_malformed_email_explains_next_to_the_field(client, email):
+    response = signup(client, email)
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert b"govuk-error-message" in response.content
+    assert not User.objects.exists()
+
+
+def test_sign_up_with_a_weak_password_is_refused_with_a_message(client):
+    response = signup(client, "someone@example.com", password="password1")
+    assert response.status_code == 200
+    assert "password1" in response.context["form"].errors
+    assert not User.objects.exists()
+
+
+def test_sign_up_with_a_taken_email_does_not_reveal_or_duplicate_the_account(client):
+    UserFactory(email="taken@example.com")
+    response = signup(client, "TAKEN@example.com")
+    assert response.status_code in {200, 302}
+    assert User.objects.filter(email="taken@example.com").count() == 1
+    # The owner of the address is told, by email, not the person at the keyboard.
+    assert "already" in mail.outbox[-1].body.lower()
+
+
+def test_login_is_by_email_address(client):
+    UserFactory(email="login@example.com")
+    response = client.post("/accounts/login/", {"login": "LOGIN@example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_login_with_a_wrong_password_gets_a_message(client):
+    UserFactory(email="login@example.com")
+    response = client.post("/accounts/login/", {"login": "login@example.com", "password": "nope"})
+    assert response.status_code == 200
+    assert b"govuk-error-summary" in response.content
+
+
+def test_my_account_needs_sign_in_and_lists_organisations(client):
+    assert client.get("/accounts/profile/").status_code == 302
+    membership = MembershipFactory(organisation__name="Northgate Logistics Ltd")
+    client.force_login(membership.user)
+    response = client.get("/accounts/profile/")
+    assert b"My account" in response.content
+    assert b"Northgate Logistics Ltd" in response.content
+
+
+def test_council_staff_are_recognised_by_a_verified_address_on_a_council_domain(settings):
+    settings.COUNCIL_EMAIL_DOMAINS = ["riverside.gov.uk"]
+    assert UserFactory(email="a@riverside.gov.uk").is_council_staff
+    assert not UserFactory(email="b@riverside.gov.uk", verified=False).is_council_staff
+    assert not UserFactory(email="c@riverside.gov.uk.evil.com").is_council_staff
+    assert not UserFactory(email="d@example.com").is_council_staff
+
+
+def test_every_staff_role_exists_and_may_open_the_staff_area():
+    for role in STAFF_ROLES:
+        group = Group.objects.get(name=role)
+        assert group.permissions.filter(codename="access_admin").exists()
+
+
+def test_roles_hold_only_what_their_work_needs():
+    commissioner = UserFactory(roles=["Commissioner"])
+    trainer = UserFactory(roles=["Trainer"])
+    editor = UserFactory(roles=["Editor"])
+    for user in (commissioner, trainer):
+        assert not user.has_perm("wagtailimages.add_image")
+        assert not user.has_perm("accounts.change_user")
+    assert editor.has_perm("wagtailimages.add_image")
+    assert not editor.has_perm("accounts.change_user")
+    assert not editor.has_perm("auth.change_group")
+
+
+def test_staff_without_an_authenticator_are_sent_to_set_one_up(client):
+    client.force_login(UserFactory(roles=["Trainer"]))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate")
+
+
+def test_people_without_a_staff_role_are_not_let_into_the_staff_area(client):
+    client.force_login(UserFactory())
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def _code(secret=TOTP_SECRET):
+    from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def test_staff_sign_in_asks_for_the_code_and_a_wrong_code_gets_a_message(client):
+    user = UserFactory(email="trainer@example.com", roles=["Trainer"])
+    TOTP.activate(user, TOTP_SECRET)
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert response.status_code == 200
+    assert b"govuk-error-message" in response.content
+    assert client.get("/admin/").status_code == 302
+    response = client.post("/accounts/2fa/authenticate/", {"code": _code()})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_setting_up_totp_then_the_staff_area_opens(client):
+    user = UserFactory(roles=["Editor"])
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/")  # password again first
+    client.post(response["Location"], {"password": PASSWORD})
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 200
+    secret = client.session["mfa.totp.secret"]
+    response = client.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=user, type="totp").exists()
+    assert Authenticator.objects.filter(user=user, type="recovery_codes").exists()
+    assert client.get("/admin/").status_code == 200

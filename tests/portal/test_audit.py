@@ -1,0 +1,48 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, transaction
+
+from portal import audit
+from portal.models import AuditEvent
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_says_who_did_what_to_which_record_without_its_content():
+    staff = UserFactory(email="coordinator@example.com")
+    subject = UserFactory(first_name="Secret", phone="07700 900123")
+    event = audit.record(staff, audit.Action.VIEW, subject, reason="referral review")
+    assert event.actor == staff and event.actor_email == "coordinator@example.com"
+    assert event.target_label == f"User #{subject.pk}"
+    assert "Secret" not in str(event)
+    assert list(audit.trail_for(subject)) == [event]
+
+
+def test_the_trail_outlives_the_actor_account():
+    staff = UserFactory(email="gone@example.com")
+    event = audit.record(staff, audit.Action.CHANGE, OrganisationFactory())
+    staff.delete()
+    event = AuditEvent.objects.get(pk=event.pk)
+    assert event.actor is None and event.actor_email == "gone@example.com"
+
+
+def test_audit_events_cannot_be_changed_or_deleted():
+    event = audit.record(None, audit.Action.EXPORT, OrganisationFactory())
+    with pytest.raises(PermissionDenied):
+        event.save()
+    with pytest.raises(PermissionDenied):
+        event.delete()
+    with pytest.raises(PermissionDenied):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(PermissionDenied):
+        AuditEvent.objects.update(action="view")
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_to_rewrite_the_trail():
+    event = audit.record(None, audit.Action.EXPORT, OrganisationFactory())
+    for sql in ["UPDATE portal_auditevent SET action = 'view'", "DELETE FROM portal_auditevent"]:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditEvent.objects.filter(pk=event.pk, action="export").exists()

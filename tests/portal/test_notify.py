@@ -1,0 +1,140 @@
+import logging
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portal import notify
+from portal.models import OutboxMessage
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = notify.Message(
+    kind="tests.example",
+    template="portal/emails/test_message",
+    subject="Your place on Coercive control awareness",
+    context={"thing": "Coercive control awareness"},
+    attachments=[notify.Attachment("invite.ics", "BEGIN:VCALENDAR", "text/calendar")],
+)
+
+
+def test_a_message_is_written_to_the_outbox_then_sent_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    user = UserFactory(first_name="Sam")
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox = notify.send(notify.Recipient.for_user(user), MESSAGE)
+        assert len(mail.outbox) == 0  # nothing leaves before the transaction commits
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxMessage.Status.SENT
+    assert outbox.attempts == 1
+    email = mail.outbox[0]
+    assert email.to == [user.email]
+    assert email.subject == "Your place on Coercive control awareness"
+    assert "Hello Sam" in email.body
+    assert email.attachments[0][0] == "invite.ics"
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                notify.send(notify.Recipient.for_user(user), MESSAGE)
+                raise RuntimeError("booking failed")
+        except RuntimeError:
+            pass
+    assert mail.outbox == []
+    assert not OutboxMessage.objects.exists()
+
+
+def test_discreet_mode_uses_a_neutral_sender_subject_and_body(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.SERVICE_NAME = "Riverside Domestic Abuse Service"
+    user = UserFactory(discreet_mode=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.send(notify.Recipient.for_user(user), MESSAGE)
+    email = mail.outbox[0]
+    assert email.from_email == settings.DISCREET_FROM_EMAIL
+    assert email.subject == settings.DISCREET_SUBJECT
+    everything = f"{email.from_email} {email.subject} {email.body}".lower()
+    for revealing in ["domestic", "abuse", "coercive", "riverside"]:
+        assert revealing not in everything
+
+
+def test_a_channel_marked_unsafe_is_never_used(django_capture_on_commit_callbacks):
+    user = UserFactory(email_is_safe=False, phone="07700 900123")
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox = notify.send(notify.Recipient.for_user(user), MESSAGE)
+    assert mail.outbox == []
+    assert outbox.status == OutboxMessage.Status.SUPPRESSED
+    assert outbox.recipient == "" and outbox.body == ""
+
+
+def test_bodies_and_addresses_are_encrypted_in_the_outbox():
+    user = UserFactory(email="private@example.com")
+    outbox = notify.send(notify.Recipient.for_user(user), MESSAGE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT recipient, subject, body FROM portal_outboxmessage WHERE id = %s", [outbox.pk]
+        )
+        row = " ".join(cursor.fetchone())
+    assert "private@example.com" not in row and "Coercive" not in row
+
+
+def test_a_failed_send_is_retried_later_and_logs_nothing_sensitive(monkeypatch, caplog):
+    user = UserFactory(email="private@example.com")
+    outbox = notify.send(notify.Recipient.for_user(user), MESSAGE)
+
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError("550 private@example.com: Coercive control")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    with caplog.at_level(logging.DEBUG):
+        assert notify.deliver(outbox.pk) == OutboxMessage.Status.PENDING
+    outbox.refresh_from_db()
+    assert outbox.attempts == 1 and outbox.last_error == "ConnectionRefusedError"
+    assert outbox.next_attempt_at > timezone.now()
+    assert "private@example.com" not in caplog.text and "Coercive" not in caplog.text
+
+    # Not due yet: the sweep leaves it alone.
+    monkeypatch.undo()
+    assert notify.send_due() == 0
+    OutboxMessage.objects.filter(pk=outbox.pk).update(next_attempt_at=timezone.now())
+    assert notify.send_due() == 1
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxMessage.Status.SENT and outbox.attempts == 2
+    assert len(mail.outbox) == 1
+
+
+def test_a_message_that_keeps_failing_stops_after_the_last_attempt(monkeypatch):
+    outbox = notify.send(notify.Recipient(email="x@example.com"), MESSAGE)
+    monkeypatch.setattr(
+        "django.core.mail.EmailMultiAlternatives.send",
+        lambda self, fail_silently=False: (_ for _ in ()).throw(OSError("down")),
+    )
+    for _ in range(notify.MAX_ATTEMPTS):
+        OutboxMessage.objects.filter(pk=outbox.pk).update(
+            next_attempt_at=timezone.now() - timedelta(seconds=1)
+        )
+        notify.send_due()
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxMessage.Status.FAILED
+    assert outbox.attempts == notify.MAX_ATTEMPTS
+
+
+def test_delivering_twice_sends_once():
+    outbox = notify.send(notify.Recipient(email="x@example.com"), MESSAGE)
+    notify.deliver(outbox.pk)
+    assert notify.deliver(outbox.pk) == "skipped"
+    assert len(mail.outbox) == 1
+
+
+def test_the_outbox_sweep_is_scheduled():
+    from django_q.models import Schedule
+
+    assert Schedule.objects.filter(func="portal.notify.send_due").exists()

@@ -1,0 +1,125 @@
+import pytest
+from django.test import Client
+from django.urls import path
+
+from portal import urls as portal_urls
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_reader_of_a_page_without_a_form_gets_no_cookie(client, home_page):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.cookies == {}
+    assert "Set-Cookie" not in response.headers
+
+
+def test_every_response_carries_the_security_headers(client, home_page):
+    for url in ["/", "/healthz", "/accounts/login/", "/no-such-page/"]:
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "geolocation=()" in headers["Permissions-Policy"]
+
+
+def test_hsts_is_sent_on_https_when_debug_is_off(client, home_page, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    response = client.get("/", secure=True)
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_pages_link_only_to_our_own_static_files(client, home_page):
+    html = client.get("/").content.decode()
+    assert 'href="/static/govuk/portal.css"' in html
+    assert 'src="/static/portal/js/portal.mjs"' in html
+    for third_party in ["//cdn", "googleapis", "gstatic", "unpkg", "jsdelivr", "analytics"]:
+        assert third_party not in html
+
+
+def test_every_public_page_offers_exit_this_page(client, home_page):
+    for url in ["/", "/accounts/login/", "/accounts/signup/", "/no-such-page/"]:
+        html = client.get(url).content.decode()
+        assert "govuk-exit-this-page" in html, url
+        assert 'href="/exit/"' in html, url
+
+
+def test_exit_ends_the_session_and_leaves_for_the_exit_url(client, settings):
+    settings.EXIT_PAGE_URL = "https://www.bbc.co.uk/weather"
+    user = UserFactory()
+    client.force_login(user)
+    response = client.get("/exit/")
+    assert response.status_code == 302
+    assert response["Location"] == "https://www.bbc.co.uk/weather"
+    assert "cookies" in response["Clear-Site-Data"]
+    assert "no-store" in response["Cache-Control"]
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?next=https://evil.example",
+        "?url=//evil.example",
+        "?to=javascript:alert(1)",
+        "?next=%2F%2Fevil.example",
+        "?" + "a" * 5000,
+    ],
+)
+def test_a_tampered_exit_link_never_redirects_anywhere_else(client, settings, query):
+    settings.EXIT_PAGE_URL = "https://www.bbc.co.uk/weather"
+    response = client.get("/exit/" + query)
+    assert response.status_code == 302
+    assert response["Location"] == "https://www.bbc.co.uk/weather"
+
+
+def test_healthz_reports_database_and_task_queue(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] is True
+    assert body["task_queue"]["ok"] is True
+
+
+def test_healthz_says_503_when_the_task_queue_is_down(client, monkeypatch):
+    from django_q.brokers import orm
+
+    monkeypatch.setattr(orm.ORM, "ping", lambda self: (_ for _ in ()).throw(OSError("down")))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["task_queue"] == {"ok": False, "error": "OSError"}
+
+
+def test_not_found_is_a_friendly_page(client, home_page):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+def _boom(request):
+    raise RuntimeError("kaboom")
+
+
+def test_a_crash_shows_the_friendly_500_page_without_details(settings, home_page):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert b"Sorry, there is a problem with the service" in response.content
+    assert b"kaboom" not in response.content
+    assert b"Exit this page" in response.content
+
+
+def test_bad_request_and_forbidden_pages_are_friendly(rf, home_page):
+    from portal.views import bad_request, permission_denied
+
+    assert b"problem with that request" in bad_request(rf.get("/")).content
+    assert b"do not have access" in permission_denied(rf.get("/")).content
+
+
+urlpatterns = [path("boom/", _boom), *portal_urls.urlpatterns]
+handler500 = "portal.views.server_error"
