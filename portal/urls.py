@@ -15,6 +15,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("training/", include("courses.urls")),
+    path("payments/", include("portal.payments.urls")),
+    path("", include("cms.urls")),
 ]
 
 if settings.DEBUG:

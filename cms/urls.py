@@ -1,0 +1,3 @@
+"""Public-site URLs that are not Wagtail pages (search, feeds)."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Training URLs that are not Wagtail pages (booking, my bookings, calendar feeds)."""
+
+app_name = "courses"
+urlpatterns: list = []

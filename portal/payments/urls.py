@@ -1,0 +1,4 @@
+"""Payment URLs (the Stripe webhook)."""
+
+app_name = "payments"
+urlpatterns: list = []
