@@ -69,8 +69,14 @@ class AuditEvent(models.Model):
         ERASE = "erase", "Erased"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No database constraint: deleting an account must not rewrite (or block on) the trail.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     # Kept so the trail still says who acted after their account is gone.
     actor_email = models.CharField(max_length=254, blank=True)

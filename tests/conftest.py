@@ -16,6 +16,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+def pytest_collection_finish(session):
+    from tests.browser.fixtures import start_browser
+
+    if any(item.get_closest_marker("browser") for item in session.items):
+        start_browser()
+
+
+def pytest_sessionfinish(session):
+    from tests.browser.fixtures import stop_browser
+
+    stop_browser()
+
+
 @pytest.fixture(autouse=True)
 def _postgres_only(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":

@@ -17,20 +17,42 @@ CHROMIUM_ARGS = [
 ]
 
 
+_started: dict = {}
+
+
+def start_browser() -> None:
+    """Start Playwright and Chromium once, before Django sets up the test database.
+
+    Playwright's sync API switches greenlets, and each greenlet has its own context
+    variables, where Django keeps its database connections. Started in the middle of the
+    session, it would hide the test database's connection (and its serialized contents)
+    from every later test; started first, everything runs in the same context.
+    """
+    if _started or not Path(CHROMIUM).exists():
+        return
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright()
+    playwright = manager.__enter__()
+    _started["manager"] = manager
+    _started["browser"] = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def stop_browser() -> None:
+    if _started:
+        _started.pop("browser").close()
+        _started.pop("manager").__exit__(None, None, None)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
+    if not _started:
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}")
         pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    return _started["browser"]
 
 
 @pytest.fixture
