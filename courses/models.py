@@ -1,0 +1,276 @@
+"""Courses (Wagtail pages), their sessions, bookings and the people who hold the places."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+
+from portal.crypto import EncryptedTextField
+from portal.places import PlaceHolding, PlaceOffering
+
+PAYMENT_HOLD = timedelta(minutes=15)
+OFFER_WINDOW = timedelta(hours=48)
+
+
+class Audience(models.TextChoices):
+    COUNCIL_STAFF = "council_staff", "Council staff"
+    PARTNER_AGENCY = "partner_agency", "Partner agency"
+    BUSINESS = "business", "Business"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    PUBLIC = "public", "Member of the public"
+    VOLUNTEER = "volunteer", "Volunteer"
+
+
+class Delivery(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    BLENDED = "blended", "Blended"
+
+
+class Locality(models.TextChoices):
+    NORTH = "north", "North"
+    CENTRAL = "central", "Central"
+    SOUTH = "south", "South"
+
+
+class Topic(models.Model):
+    """A subject courses can be filtered by (edited as a snippet)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingIndexPage(Page):
+    """The course catalogue: lists sessions of the courses beneath it (see courses.views)."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, "intro"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    def serve(self, request, *args, **kwargs):
+        from courses.views import catalogue
+
+        return catalogue(request, self)
+
+
+class CoursePage(Page):
+    summary = models.TextField(help_text="One or two sentences for the catalogue.")
+    learning_outcomes = RichTextField(features=["bold", "italic", "ul", "ol", "link"])
+    length = models.CharField(max_length=80, help_text='For example "Half a day (3 hours)".')
+    cpd_hours = models.DecimalField("CPD hours", max_digits=4, decimal_places=1, default=0)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices)
+    topics = ParentalManyToManyField(Topic, blank=True, related_name="courses")
+
+    content_panels = [
+        *Page.content_panels,
+        "summary",
+        "learning_outcomes",
+        "length",
+        "cpd_hours",
+        "delivery",
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("audiences", heading="Who may book, and at what price", min_num=1),
+    ]
+    parent_page_types = ["courses.TrainingIndexPage"]
+    subpage_types: list[str] = []
+
+    def serve(self, request, *args, **kwargs):
+        from courses.views import course_detail
+
+        return course_detail(request, self)
+
+    def price_for(self, audience: str) -> int | None:
+        """Price in pence for this audience, or None if it may not book."""
+        for row in self.audiences.all():
+            if row.audience == audience and row.may_book:
+                return row.price_pence
+        return None
+
+
+class CourseAudience(Orderable):
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="audiences")
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    may_book = models.BooleanField(default=True)
+    price_pence = models.PositiveIntegerField(
+        "price (pence)", default=0, help_text="0 for free. 4500 is £45.00."
+    )
+
+    panels = ["audience", "may_book", "price_pence"]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["course", "audience"], name="one_price_per_audience")
+        ]
+
+    def __str__(self):
+        return f"{self.get_audience_display()}: {self.price_pence}p"
+
+
+class Session(PlaceOffering):
+    """One run of a course. Its places are managed by portal.places."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    online = models.BooleanField(default=False, help_text="Held online rather than at a venue.")
+    venue = models.TextField(blank=True, help_text="Name and address, for sessions in person.")
+    locality = models.CharField(max_length=10, choices=Locality.choices, blank=True)
+    joining_link = models.URLField(blank=True, help_text="Shown only to confirmed attendees.")
+    joining_instructions = models.TextField(blank=True)
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="training_sessions",
+        limit_choices_to={"groups__name": "Trainer"},
+    )
+    booking_closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="Booking and cancelling close then; empty: at the start."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    reminders_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(online=True) | ~Q(venue=""), name="venue_or_online"),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.course.title}, {local:%-d %b %Y %H:%M}"
+
+    def offer_window(self) -> timedelta:
+        return OFFER_WINDOW
+
+    @property
+    def closes_at(self):
+        return self.booking_closes_at or self.starts_at
+
+    @property
+    def is_open_for_booking(self) -> bool:
+        return self.status == self.Status.SCHEDULED and timezone.now() < self.closes_at
+
+
+class Booking(PlaceHolding):
+    """One booking reference: one or more places on a session, made by one person."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="holdings")
+    reference = models.CharField(max_length=12, unique=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="course_bookings"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT
+    )
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    unit_price_pence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["session", "status"])]
+
+    def __str__(self):
+        return self.reference
+
+    @staticmethod
+    def new_reference() -> str:
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+        return "TR-" + "".join(secrets.choice(alphabet) for _ in range(6))
+
+    @property
+    def total_pence(self) -> int:
+        return self.unit_price_pence * self.quantity
+
+    def on_places_changed(self, previous: str) -> None:
+        from courses import services
+
+        services.booking_status_changed(self, previous)
+
+
+class Attendee(models.Model):
+    """A named person in one place of a booking; carries their calendar invite's identity."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CANCELLED = "cancelled", "Cancelled"
+        TRANSFERRED = "transferred", "Transferred to someone else"
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="attendees")
+    # Copied from the booking so that one person can hold only one place per session.
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendees")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    needs = EncryptedTextField("access or dietary needs", blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    calendar_sequence = models.PositiveIntegerField(default=0)
+    transferred_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="transferred_to"
+    )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=Q(status="active"),
+                name="one_place_per_person_per_session",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a person's private calendar feed address; replacing it revokes the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user_id}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
