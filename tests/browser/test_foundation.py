@@ -48,3 +48,17 @@ def test_the_exit_skip_link_is_the_first_thing_a_keyboard_reaches(page, site, se
     assert focused == "Exit this page"
     page.keyboard.press("Enter")
     page.wait_for_url(settings.EXIT_PAGE_URL)
+
+
+def test_signing_in_through_the_form_works_under_the_strict_headers(page, site):
+    """A real browser sends `Origin: null` on posts under Referrer-Policy: no-referrer."""
+    from tests.factories import PASSWORD, UserFactory
+
+    UserFactory(email="reader@example.com")
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("reader@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/accounts/profile/")
+    assert page.locator("h1").inner_text() == "My account"
+    assert_no_axe_violations(page)

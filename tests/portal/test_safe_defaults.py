@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import path
 
 from portal import urls as portal_urls
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +123,33 @@ def test_bad_request_and_forbidden_pages_are_friendly(rf, home_page):
 
 urlpatterns = [path("boom/", _boom), *portal_urls.urlpatterns]
 handler500 = "portal.views.server_error"
+
+
+def test_our_own_form_posts_work_under_no_referrer(home_page):
+    """Browsers send `Origin: null` and no Referer when the referrer policy is no-referrer."""
+    user = UserFactory(email="origin@example.com")
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        "/accounts/login/",
+        {"login": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="null",
+    )
+    assert response.status_code == 302
+
+
+def test_a_cross_site_post_is_still_refused(home_page):
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        "/accounts/login/",
+        {"login": "a@example.com", "password": "x", "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert response.status_code == 403
+    no_token = Client(enforce_csrf_checks=True).post(
+        "/accounts/login/", {"login": "a@example.com", "password": "x"}, HTTP_ORIGIN="null"
+    )
+    assert no_token.status_code == 403
