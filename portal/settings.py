@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal",
     "portal.payments",
+    "portal.attendance",
+    "portal.reports",
     "cms",
     "courses",
     "volunteers",

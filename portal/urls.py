@@ -17,6 +17,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("training/", include("courses.urls")),
     path("payments/", include("portal.payments.urls")),
+    path("attendance/", include("portal.attendance.urls")),
     path("", include("cms.urls")),
 ]
 

@@ -1,0 +1,4 @@
+"""Public attendance URLs (certificates, feedback)."""
+
+app_name = "attendance"
+urlpatterns: list = []
