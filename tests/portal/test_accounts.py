@@ -151,3 +151,32 @@ def test_setting_up_totp_then_the_staff_area_opens(client):
     assert Authenticator.objects.filter(user=user, type="totp").exists()
     assert Authenticator.objects.filter(user=user, type="recovery_codes").exists()
     assert client.get("/admin/").status_code == 200
+
+
+def test_coordinators_manage_organisations_in_the_staff_area(client):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    coordinator = UserFactory(roles=["Coordinator"])
+    TOTP.activate(coordinator, TOTP_SECRET)
+    client.force_login(coordinator)
+    MembershipFactory(organisation__name="Northgate Logistics Ltd")
+    response = client.get("/admin/organisations/")
+    assert response.status_code == 200
+    assert b"Northgate Logistics Ltd" in response.content
+    response = client.post(
+        "/admin/organisations/new/",
+        {"name": "Riverside Foodbank", "sector": "voluntary", "invoiced": "on"},
+    )
+    assert response.status_code == 302
+    from portal.accounts.models import Organisation
+
+    assert Organisation.objects.get(name="Riverside Foodbank").invoiced
+
+
+def test_a_trainer_cannot_open_organisations(client):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    trainer = UserFactory(roles=["Trainer"])
+    TOTP.activate(trainer, TOTP_SECRET)
+    client.force_login(trainer)
+    assert client.get("/admin/organisations/").status_code in {302, 403}

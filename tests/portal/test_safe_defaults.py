@@ -153,3 +153,9 @@ def test_a_cross_site_post_is_still_refused(home_page):
         "/accounts/login/", {"login": "a@example.com", "password": "x"}, HTTP_ORIGIN="null"
     )
     assert no_token.status_code == 403
+
+
+def test_a_stale_form_gets_a_friendly_page_not_a_stack_of_help(home_page):
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"login": "a@b.com"})
+    assert response.status_code == 403
+    assert b"that form could not be sent" in response.content
