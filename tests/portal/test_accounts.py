@@ -180,3 +180,13 @@ def test_a_trainer_cannot_open_organisations(client):
     TOTP.activate(trainer, TOTP_SECRET)
     client.force_login(trainer)
     assert client.get("/admin/organisations/").status_code in {302, 403}
+
+
+def test_the_staff_area_asks_no_third_party_for_avatars(client):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    editor = UserFactory(roles=["Editor"])
+    TOTP.activate(editor, TOTP_SECRET)
+    client.force_login(editor)
+    html = client.get("/admin/").content.decode()
+    assert "gravatar" not in html.lower()
