@@ -190,3 +190,25 @@ def test_the_staff_area_asks_no_third_party_for_avatars(client):
     client.force_login(editor)
     html = client.get("/admin/").content.decode()
     assert "gravatar" not in html.lower()
+
+
+def test_password_reset_sends_a_link_without_revealing_whether_the_account_exists(client):
+    UserFactory(email="reset@example.com")
+    known = client.post("/accounts/password/reset/", {"email": "reset@example.com"})
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    reset_emails = [m for m in mail.outbox if "password" in m.subject.lower()]
+    assert [m.to for m in reset_emails][0] == ["reset@example.com"]
+
+
+def test_repeated_failed_logins_are_rate_limited(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    UserFactory(email="target@example.com")
+    responses = [
+        client.post("/accounts/login/", {"login": "target@example.com", "password": "wrong"})
+        for _ in range(8)
+    ]
+    assert all(r.status_code in {200, 429} for r in responses)
+    last = responses[-1].content.decode().lower()
+    assert "too many" in last
