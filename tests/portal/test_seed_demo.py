@@ -1,0 +1,46 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from portal.accounts.models import Organisation, Sector, User
+from portal.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_is_idempotent_and_covers_every_role_and_sector():
+    seed()
+    counts = (User.objects.count(), Organisation.objects.count())
+    seed()
+    assert (User.objects.count(), Organisation.objects.count()) == counts
+    roles = {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)}
+    assert roles == {
+        "Editor",
+        "Coordinator",
+        "Trainer",
+        "Programme facilitator",
+        "Volunteer coordinator",
+        "Commissioner",
+    }
+    assert set(Organisation.objects.values_list("sector", flat=True)) == set(Sector.values)
+
+
+def test_demo_passwords_are_shown_and_usable_only_in_debug(settings):
+    settings.DEBUG = False
+    output = seed()
+    assert DEMO_PASSWORD not in output
+    assert not User.objects.get(email="public@example.com").has_usable_password()
+
+
+def test_demo_passwords_in_debug(settings):
+    settings.DEBUG = True
+    output = seed()
+    assert DEMO_PASSWORD in output
+    assert User.objects.get(email="public@example.com").check_password(DEMO_PASSWORD)
