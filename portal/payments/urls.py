@@ -1,4 +1,8 @@
 """Payment URLs (the Stripe webhook)."""
 
+from django.urls import path
+
+from portal.payments import views
+
 app_name = "payments"
-urlpatterns: list = []
+urlpatterns = [path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook")]

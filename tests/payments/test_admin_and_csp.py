@@ -1,0 +1,83 @@
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.urls import reverse
+
+from portal.payments.models import Payment
+from tests.factories import UserFactory
+from tests.payments.conftest import PURPOSE
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def staff(client, role):
+    user = UserFactory(roles=[role])
+    TOTP.activate(user, SECRET)
+    client.force_login(user)
+    return user
+
+
+def make_payments(count):
+    from django.utils import timezone
+
+    Payment.objects.bulk_create(
+        Payment(
+            purpose=PURPOSE,
+            reference=f"BK-{n}",
+            description="Coercive control awareness",
+            amount_pence=4500,
+            customer_email="payer@example.com",
+            hold_expires_at=timezone.now(),
+            status=Payment.Status.PAID if n % 2 else Payment.Status.EXPIRED,
+        )
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize("role", ["Coordinator", "Commissioner"])
+def test_coordinators_and_commissioners_see_payments_and_refunds_read_only(
+    client, role, django_assert_max_num_queries
+):
+    staff(client, role)
+    make_payments(30)
+    with django_assert_max_num_queries(30):
+        response = client.get("/admin/payments/payment/?status=paid")
+    assert response.status_code == 200
+    assert response.content.count(b"BK-") >= 15
+    assert b"BK-0<" not in response.content  # expired ones are filtered out
+    assert client.get("/admin/payments/refund/").status_code == 200
+    payment = Payment.objects.first()
+    assert client.get(f"/admin/payments/payment/inspect/{payment.pk}/").status_code == 200
+    assert client.get(reverse("payments_payment:add")).status_code == 302
+    assert client.get(reverse("payments_payment:edit", args=[payment.pk])).status_code == 302
+    assert client.post(reverse("payments_payment:delete", args=[payment.pk])).status_code == 302
+    assert Payment.objects.count() == 30
+
+
+def test_the_listing_query_count_does_not_grow_with_payments(client, django_assert_num_queries):
+    staff(client, "Coordinator")
+    make_payments(5)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/admin/payments/payment/")
+    make_payments(40)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/admin/payments/payment/")
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_other_staff_cannot_see_payments(client):
+    staff(client, "Trainer")
+    assert client.get("/admin/payments/payment/").status_code == 302
+
+
+def test_checkout_is_an_allowed_form_destination(client, settings):
+    settings.STRIPE_API_BASE = ""
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://checkout.stripe.com" in csp
+    settings.STRIPE_API_BASE = "http://127.0.0.1:8765"
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:8765" in csp
