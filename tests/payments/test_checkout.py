@@ -257,22 +257,15 @@ def test_a_declined_card_leaves_checkout_open_for_another_try(client, stripe_sta
 
 @pytest.mark.parametrize(
     "signature",
-    [
-        "",
-        "t=1700000000,v1=" + "0" * 64,
-        sign("{}", secret="whsec_someone_else"),
-    ],
+    [None, "t=1700000000,v1=" + "0" * 64, sign("{}", secret="whsec_someone_else")],
     ids=["missing", "forged", "wrong secret"],
 )
 def test_a_webhook_without_a_valid_signature_is_refused(client, stripe_standin, handler, signature):
     event = stripe_standin.event("checkout.session.completed", {"id": "cs_test_x"})
-    if signature.startswith("t=") and "someone_else" not in signature:
-        signature = signature
-    response = post_event(client, event, signature=signature or "")
-    if not signature:
-        response = client.post(
-            "/payments/stripe/webhook/", json.dumps(event), content_type="application/json"
-        )
+    headers = {} if signature is None else {"HTTP_STRIPE_SIGNATURE": signature}
+    response = client.post(
+        "/payments/stripe/webhook/", json.dumps(event), content_type="application/json", **headers
+    )
     assert response.status_code == 400
     assert not StripeEvent.objects.exists()
 
