@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def create_schedules(sender, **kwargs):
+    from portal.schedules import ensure_schedule
+
+    ensure_schedule("Expire lapsed place holds and offers", "portal.places.expire_lapsed", 1)
+    ensure_schedule("Send course reminders", "courses.services.send_reminders", 30)
 
 
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = "Training courses"
+
+    def ready(self):
+        from courses import account, signals  # noqa: F401 - registers the account section
+        from portal import calendars
+        from portal.accounts import sections
+
+        post_migrate.connect(create_schedules, sender=self)
+        sections.register(account.my_bookings)
+        calendars.register_feed_provider(account.confirmed_events)

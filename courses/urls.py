@@ -1,4 +1,22 @@
 """Training URLs that are not Wagtail pages (booking, my bookings, calendar feeds)."""
 
+from django.urls import path
+
+from courses import views
+
 app_name = "courses"
-urlpatterns: list = []
+urlpatterns = [
+    path("sessions/<int:pk>/book/", views.book, name="book"),
+    path("bookings/<str:reference>/", views.booking_detail, name="booking"),
+    path("bookings/<str:reference>/cancel/", views.cancel_booking, name="cancel"),
+    path(
+        "bookings/<str:reference>/places/<int:pk>/cancel/",
+        views.cancel_attendee,
+        name="cancel_attendee",
+    ),
+    path("bookings/<str:reference>/places/<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("offers/<str:token>/", views.offer, name="offer"),
+    path("calendar/renew/", views.renew_feed, name="renew_feed"),
+    path("calendar/public.ics", views.public_feed, name="public_feed"),
+    path("calendar/<str:token>.ics", views.personal_feed, name="personal_feed"),
+]

@@ -246,14 +246,18 @@ def accept_offer(holding: H, *, hold_for: timedelta | None = None) -> H:
         holding, offering = _lock_holding(holding)
         if holding.status != HoldingStatus.OFFERED:
             raise NotOffered("This offer has already been used or withdrawn.")
-        if holding.expires_at and holding.expires_at <= timezone.now():
+        lapsed = holding.expires_at is not None and holding.expires_at <= timezone.now()
+        if lapsed:
+            # Pass the places on now rather than wait for the schedule; committed before
+            # the refusal is raised.
             _expire(holding, offering)
-            raise NotOffered("This offer has expired and the places were offered to others.")
-        if hold_for:
+        elif hold_for:
             _move(holding, HoldingStatus.HELD, timezone.now() + hold_for)
         else:
             _move(holding, HoldingStatus.CONFIRMED, None)
-        return holding
+    if lapsed:
+        raise NotOffered("This offer has expired and the places were offered to others.")
+    return holding
 
 
 def confirm_held(holding: H) -> bool:

@@ -1,0 +1,28 @@
+"""What courses add to "My account" and to a person's private calendar feed."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from courses import selectors, services
+from portal.accounts.sections import AccountSection
+from portal.calendars import CalendarEvent
+
+
+def my_bookings(request) -> AccountSection | None:
+    bookings = list(selectors.bookings_of(request.user))
+    if not bookings:
+        return None
+    token = services.feed_token(request.user)
+    return AccountSection(
+        title="My bookings",
+        template="courses/includes/my_bookings.html",
+        context={
+            "bookings": bookings,
+            "feed_url": settings.SITE_URL + reverse("courses:personal_feed", args=[token.token]),
+        },
+        order=10,
+    )
+
+
+def confirmed_events(user) -> list[CalendarEvent]:
+    return [services.calendar_event(a) for a in selectors.confirmed_places_of(user)]

@@ -1,0 +1,104 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from courses.models import Audience, Locality, Topic
+
+MAX_PLACES_PER_BOOKING = 20
+
+
+class CatalogueFilterForm(forms.Form):
+    audience = forms.ChoiceField(
+        label="Who is it for", choices=[("", "Anyone"), *Audience.choices], required=False
+    )
+    topic = forms.ModelChoiceField(
+        label="Topic",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        empty_label="Any topic",
+        required=False,
+    )
+    where = forms.ChoiceField(
+        label="Where",
+        choices=[("", "Anywhere"), *Locality.choices, ("online", "Online")],
+        required=False,
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    availability = forms.ChoiceField(
+        label="Availability",
+        choices=[("", "Any"), ("available", "Places left"), ("full", "Full (waiting list)")],
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "The end date must be the same as or after the start date.")
+        return data
+
+
+class BookingForm(forms.Form):
+    """Who books, at which price. The price itself is never taken from the form."""
+
+    audience = forms.ChoiceField(label="Which price applies to you", widget=forms.RadioSelect)
+    organisation = forms.ChoiceField(label="Who are you booking for", required=False)
+
+    def __init__(self, *args, audience_choices, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = audience_choices
+        if organisations:
+            self.fields["organisation"].choices = [
+                ("", "Just me"),
+                *[(str(o.pk), f"{o.name} (name each attendee)") for o in organisations],
+            ]
+        else:
+            del self.fields["organisation"]
+
+
+class AttendeeForm(forms.Form):
+    name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="Email address")
+    needs = forms.CharField(
+        label="Access or dietary needs (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SelfAttendeeForm(forms.Form):
+    needs = AttendeeForm.base_fields["needs"]
+
+
+class BaseAttendeeFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        emails = [f.cleaned_data["email"].lower() for f in self.forms if f.cleaned_data]
+        if len(emails) != len(set(emails)):
+            raise ValidationError("Each attendee needs their own email address.")
+
+
+AttendeeFormSet = forms.formset_factory(
+    AttendeeForm,
+    formset=BaseAttendeeFormSet,
+    extra=0,
+    min_num=1,
+    max_num=MAX_PLACES_PER_BOOKING,
+    validate_min=True,
+    validate_max=True,
+)
+
+
+class PlacesCountForm(forms.Form):
+    places = forms.IntegerField(
+        label="How many places", min_value=1, max_value=MAX_PLACES_PER_BOOKING
+    )
+
+
+class TransferForm(AttendeeForm):
+    pass

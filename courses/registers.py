@@ -1,0 +1,89 @@
+"""Course sessions on the shared register (portal.attendance): who is expected, who may take
+the register, and what a certificate of attendance says."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from courses.models import Attendee, Session
+from portal import notify
+from portal.attendance.registry import (
+    CertificateDetails,
+    ExpectedPerson,
+    RegisterSource,
+    register,
+)
+
+COORDINATOR = "Coordinator"
+TRAINER = "Trainer"
+
+
+def _is_coordinator(user) -> bool:
+    return user.is_superuser or user.groups.filter(name=COORDINATOR).exists()
+
+
+class CourseSessionRegister(RegisterSource):
+    model = Session
+    person_model = Attendee
+    label = "Course session"
+    gives_certificates = True
+
+    def queryset(self) -> QuerySet[Session]:
+        return Session.objects.select_related("course")
+
+    def people(self) -> QuerySet[Attendee]:
+        return Attendee.objects.select_related("user")
+
+    def title(self, occurrence: Session) -> str:
+        return occurrence.course.title
+
+    def expected(self, occurrence: Session) -> list[ExpectedPerson]:
+        attendees = occurrence.attendees.filter(status=Attendee.Status.ACTIVE).select_related(
+            "booking__organisation"
+        )
+        return [
+            ExpectedPerson(a, a.name, a.booking.organisation.name if a.booking.organisation else "")
+            for a in attendees.order_by("name", "pk")
+        ]
+
+    def expected_counts(self, occurrence_ids: list[int]) -> dict[int, int]:
+        rows = (
+            Attendee.objects.filter(session_id__in=occurrence_ids, status=Attendee.Status.ACTIVE)
+            .values("session_id")
+            .annotate(n=Count("pk"))
+        )
+        return {row["session_id"]: row["n"] for row in rows}
+
+    def takes_registers(self, user) -> bool:
+        return user.is_authenticated and (
+            user.is_superuser or user.groups.filter(name__in=[TRAINER, COORDINATOR]).exists()
+        )
+
+    def may_take(self, user, occurrence: Session) -> bool:
+        if not user.is_authenticated:
+            return False
+        return _is_coordinator(user) or occurrence.trainers.filter(pk=user.pk).exists()
+
+    def occurrences_for(self, user) -> QuerySet[Session]:
+        sessions = self.queryset().filter(status=Session.Status.SCHEDULED)
+        if _is_coordinator(user):
+            return sessions
+        return sessions.filter(trainers=user)
+
+    def recipient(self, person: Attendee) -> notify.Recipient:
+        if person.user_id is not None:
+            return notify.Recipient.for_user(person.user)
+        return notify.Recipient(email=person.email, name=person.name)
+
+    def people_of(self, user) -> QuerySet[Attendee]:
+        return Attendee.objects.filter(Q(user=user) if user.is_authenticated else Q(pk__in=[]))
+
+    def certificate(self, occurrence: Session, person: Attendee) -> CertificateDetails:
+        return CertificateDetails(
+            name=person.name,
+            title=occurrence.course.title,
+            held_on=timezone.localtime(occurrence.starts_at).date(),
+            cpd_hours=occurrence.course.cpd_hours,
+        )
+
+
+register(CourseSessionRegister())

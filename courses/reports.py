@@ -1,0 +1,342 @@
+"""Training figures for commissioners (registered with portal.reports).
+
+"Trained" means marked present or late on a session's register. Each report is one query
+whatever the number of sessions, bookings or marks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from courses.models import Attendee, Audience, Booking, Session
+from portal.accounts.models import Sector
+from portal.attendance.models import ATTENDED, AttendanceMark, AttendanceStatus, FeedbackResponse
+from portal.places import HoldingStatus
+from portal.reports.registry import ServiceReport, register
+
+INDIVIDUAL = "individual"
+
+
+def _session_marks() -> QuerySet[AttendanceMark]:
+    return AttendanceMark.objects.filter(
+        occurrence_type=ContentType.objects.get_for_model(Session),
+        person_type=ContentType.objects.get_for_model(Attendee),
+    )
+
+
+def _held_between(queryset: QuerySet, prefix: str, date_from: date | None, date_to: date | None):
+    if date_from:
+        queryset = queryset.filter(**{f"{prefix}starts_at__date__gte": date_from})
+    if date_to:
+        queryset = queryset.filter(**{f"{prefix}starts_at__date__lte": date_to})
+    return queryset
+
+
+def attendees_with_marks(date_from: date | None = None, date_to: date | None = None):
+    """Attendees whose register mark is known, annotated with it as `mark`."""
+    mark = Subquery(
+        _session_marks()
+        .filter(occurrence_id=OuterRef("session_id"), person_id=OuterRef("pk"))
+        .values("status")[:1]
+    )
+    queryset = Attendee.objects.annotate(mark=mark).filter(mark__isnull=False)
+    return _held_between(queryset, "session__", date_from, date_to)
+
+
+def trained(date_from: date | None = None, date_to: date | None = None):
+    return attendees_with_marks(date_from, date_to).filter(mark__in=ATTENDED)
+
+
+def _percent(part: int, whole: int) -> str:
+    if not whole:
+        return ""
+    return f"{Decimal(100 * part / whole).quantize(Decimal('1'), ROUND_HALF_UP)}%"
+
+
+def trained_by_sector(date_from=None, date_to=None) -> list[dict]:
+    sectors = dict(Sector.choices)
+    rows = (
+        trained(date_from, date_to)
+        .annotate(sector=Coalesce("booking__organisation__sector", Value(INDIVIDUAL)))
+        .values("sector")
+        .annotate(places=Count("pk"), people=Count("email", distinct=True))
+        .order_by("sector")
+    )
+    return [
+        {**row, "sector": sectors.get(row["sector"], "Individual (no organisation)")}
+        for row in rows
+    ]
+
+
+def trained_by_audience(date_from=None, date_to=None) -> list[dict]:
+    audiences = dict(Audience.choices)
+    rows = (
+        trained(date_from, date_to)
+        .values(audience=F("booking__audience"))
+        .annotate(places=Count("pk"), people=Count("email", distinct=True))
+        .order_by("audience")
+    )
+    return [{**row, "audience": audiences.get(row["audience"], row["audience"])} for row in rows]
+
+
+def trained_by_month(date_from=None, date_to=None) -> list[dict]:
+    rows = (
+        trained(date_from, date_to)
+        .annotate(
+            month_start=TruncMonth("session__starts_at", tzinfo=timezone.get_current_timezone())
+        )
+        .values("month_start")
+        .annotate(places=Count("pk"), people=Count("email", distinct=True))
+        .order_by("month_start")
+    )
+    return [{**row, "month": f"{row['month_start']:%B %Y}"} for row in rows]
+
+
+def _status_counts() -> dict:
+    return {status: Count("pk", filter=Q(mark=status)) for status in AttendanceStatus.values}
+
+
+def _with_rates(row: dict) -> dict:
+    marked = sum(row[status] for status in AttendanceStatus.values)
+    return {
+        **row,
+        "marked": marked,
+        "attendance_rate": _percent(row["present"] + row["late"], marked),
+        "no_show_rate": _percent(row["absent"], marked),
+    }
+
+
+def attendance_by_session(date_from=None, date_to=None) -> list[dict]:
+    """Sessions that have started and were not cancelled, with their registers' counts.
+    A session whose register was not taken shows its bookings and no rates."""
+    sessions = _held_between(
+        Session.objects.filter(starts_at__lte=timezone.now()).exclude(
+            status=Session.Status.CANCELLED
+        ),
+        "",
+        date_from,
+        date_to,
+    )
+
+    def count(statuses) -> Coalesce:
+        return Coalesce(
+            Subquery(
+                _session_marks()
+                .filter(occurrence_id=OuterRef("pk"), status__in=statuses)
+                .order_by()
+                .values("occurrence_id")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    booked = Coalesce(
+        Subquery(
+            Attendee.objects.filter(session_id=OuterRef("pk"), status=Attendee.Status.ACTIVE)
+            .order_by()
+            .values("session_id")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    rows = (
+        sessions.annotate(
+            booked=booked, **{status: count([status]) for status in AttendanceStatus.values}
+        )
+        .values("pk", "starts_at", "booked", *AttendanceStatus.values, course=F("course__title"))
+        .order_by("starts_at", "pk")
+    )
+    return [_with_rates({**row, "starts_at": timezone.localtime(row["starts_at"])}) for row in rows]
+
+
+def attendance_by_course(date_from=None, date_to=None) -> list[dict]:
+    rows = (
+        attendees_with_marks(date_from, date_to)
+        .values(course=F("session__course__title"))
+        .annotate(sessions=Count("session", distinct=True), **_status_counts())
+        .order_by("course")
+    )
+    return [_with_rates(row) for row in rows]
+
+
+def income_by_course_and_month(date_from=None, date_to=None) -> list[dict]:
+    """Confirmed bookings at a price: places × the unit price each was sold at (card or
+    invoice). Cancelled and refunded bookings are not confirmed, so they are not counted."""
+    bookings = _held_between(
+        Booking.objects.filter(status=HoldingStatus.CONFIRMED, unit_price_pence__gt=0),
+        "session__",
+        date_from,
+        date_to,
+    )
+    rows = (
+        bookings.annotate(
+            month_start=TruncMonth("session__starts_at", tzinfo=timezone.get_current_timezone())
+        )
+        .values("month_start", course=F("session__course__title"))
+        .annotate(places=Sum("quantity"), pence=Sum(F("quantity") * F("unit_price_pence")))
+        .order_by("month_start", "course")
+    )
+    return [
+        {
+            **row,
+            "month": f"{row['month_start']:%B %Y}",
+            "income": (Decimal(row["pence"]) / 100).quantize(Decimal("0.01")),
+        }
+        for row in rows
+    ]
+
+
+def feedback_by_course(date_from=None, date_to=None) -> list[dict]:
+    sessions = _held_between(Session.objects.all(), "", date_from, date_to)
+    course = Subquery(Session.objects.filter(pk=OuterRef("occurrence_id")).values("course__title"))
+    rows = (
+        FeedbackResponse.objects.filter(
+            occurrence_type=ContentType.objects.get_for_model(Session),
+            occurrence_id__in=sessions.values("pk"),
+        )
+        .annotate(course=course)
+        .values("course")
+        .annotate(
+            responses=Count("pk"),
+            average=Avg("rating"),
+            good=Count("pk", filter=Q(rating__gte=4)),
+        )
+        .order_by("course")
+    )
+    return [
+        {
+            **row,
+            "average": Decimal(row["average"]).quantize(Decimal("0.1"), ROUND_HALF_UP),
+            "good_share": _percent(row["good"], row["responses"]),
+        }
+        for row in rows
+    ]
+
+
+PEOPLE_COLUMNS = [
+    ("places", "Places attended"),
+    ("people", "Different people (by email)"),
+]
+RATE_COLUMNS = [
+    ("present", "Present"),
+    ("late", "Late"),
+    ("absent", "Absent"),
+    ("apologies", "Apologies"),
+    ("attendance_rate", "Attendance rate (present or late)"),
+    ("no_show_rate", "No-show rate (absent without apologies)"),
+]
+
+register(
+    ServiceReport(
+        slug="training-by-sector",
+        title="People trained by sector",
+        description="Attendees marked present or late, by their organisation's sector "
+        "(individual when they booked for themselves).",
+        columns=[("sector", "Sector"), *PEOPLE_COLUMNS],
+        rows=trained_by_sector,
+        order=10,
+    )
+)
+register(
+    ServiceReport(
+        slug="training-by-audience",
+        title="People trained by audience",
+        description="Attendees marked present or late, by the audience they booked as.",
+        columns=[("audience", "Audience"), *PEOPLE_COLUMNS],
+        rows=trained_by_audience,
+        order=11,
+    )
+)
+register(
+    ServiceReport(
+        slug="training-by-month",
+        title="People trained by month",
+        description="Attendees marked present or late, by the month of their session.",
+        columns=[("month", "Month"), *PEOPLE_COLUMNS],
+        rows=trained_by_month,
+        order=12,
+    )
+)
+register(
+    ServiceReport(
+        slug="attendance-by-session",
+        title="Attendance and no-shows by session",
+        description="Sessions held so far. Rates are shares of the people marked on the register.",
+        columns=[
+            ("course", "Course"),
+            ("starts_at", "Starts"),
+            ("booked", "Booked now"),
+            ("marked", "Marked"),
+            *RATE_COLUMNS,
+        ],
+        rows=attendance_by_session,
+        order=20,
+    )
+)
+register(
+    ServiceReport(
+        slug="attendance-by-course",
+        title="Attendance and no-shows by course",
+        description="All registers taken for each course. Rates are shares of the people marked.",
+        columns=[
+            ("course", "Course"),
+            ("sessions", "Sessions"),
+            ("marked", "Marked"),
+            *RATE_COLUMNS,
+        ],
+        rows=attendance_by_course,
+        order=21,
+    )
+)
+register(
+    ServiceReport(
+        slug="training-income",
+        title="Training income",
+        description="Confirmed places sold at a price (paid by card or invoiced), by course and "
+        "month of the session. Cancelled and refunded places are not counted.",
+        columns=[
+            ("month", "Month"),
+            ("course", "Course"),
+            ("places", "Places"),
+            ("income", "Income (£)"),
+        ],
+        rows=income_by_course_and_month,
+        order=30,
+    )
+)
+register(
+    ServiceReport(
+        slug="training-feedback",
+        title="Feedback scores by course",
+        description="Ratings from 1 (poor) to 5 (excellent) given after sessions.",
+        columns=[
+            ("course", "Course"),
+            ("responses", "Responses"),
+            ("average", "Average rating"),
+            ("good_share", "Rated 4 or 5"),
+        ],
+        rows=feedback_by_course,
+        order=40,
+    )
+)

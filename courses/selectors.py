@@ -1,0 +1,84 @@
+"""Reads that pages share: the catalogue, a course's sessions, a person's bookings."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from courses.models import Attendee, Booking, CourseAudience, Session
+from portal.places import TAKING_PLACES, HoldingStatus
+
+
+def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Annotate `taken` (places confirmed, held or offered) in the same query."""
+    taken = (
+        Booking.objects.filter(session=OuterRef("pk"), status__in=TAKING_PLACES)
+        .order_by()
+        .values("session")
+        .annotate(n=Sum("quantity"))
+        .values("n")
+    )
+    return sessions.annotate(taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)))
+
+
+def upcoming_sessions(now: datetime | None = None) -> QuerySet[Session]:
+    now = now or timezone.now()
+    return with_places(
+        Session.objects.filter(
+            status=Session.Status.SCHEDULED, starts_at__gt=now, course__live=True
+        ).select_related("course")
+    ).order_by("starts_at", "pk")
+
+
+def catalogue(filters: dict, now: datetime | None = None) -> QuerySet[Session]:
+    sessions = upcoming_sessions(now)
+    if audience := filters.get("audience"):
+        sessions = sessions.filter(
+            Exists(
+                CourseAudience.objects.filter(
+                    course=OuterRef("course"), audience=audience, may_book=True
+                )
+            )
+        )
+    if topic := filters.get("topic"):
+        sessions = sessions.filter(course__topics=topic)
+    if where := filters.get("where"):
+        sessions = (
+            sessions.filter(online=True)
+            if where == "online"
+            else sessions.filter(locality=where, online=False)
+        )
+    tz = timezone.get_current_timezone()
+    if date_from := filters.get("date_from"):
+        sessions = sessions.filter(starts_at__gte=datetime.combine(date_from, time.min, tz))
+    if date_to := filters.get("date_to"):
+        sessions = sessions.filter(starts_at__lte=datetime.combine(date_to, time.max, tz))
+    availability = filters.get("availability")
+    if availability == "available":
+        sessions = sessions.filter(taken__lt=F("capacity"))
+    elif availability == "full":
+        sessions = sessions.filter(taken__gte=F("capacity"))
+    return sessions
+
+
+def bookings_of(user) -> QuerySet[Booking]:
+    """Bookings the person made, and bookings where someone else named them."""
+    named = Attendee.objects.filter(booking=OuterRef("pk"), email=user.email)
+    return (
+        Booking.objects.filter(Q(booked_by=user) | Q(Exists(named)))
+        .select_related("session__course")
+        .prefetch_related("attendees")
+        .order_by("session__starts_at", "pk")
+    )
+
+
+def confirmed_places_of(user) -> QuerySet[Attendee]:
+    return Attendee.objects.filter(
+        email=user.email,
+        status=Attendee.Status.ACTIVE,
+        booking__status=HoldingStatus.CONFIRMED,
+        session__status=Session.Status.SCHEDULED,
+    ).select_related("session__course", "booking", "user")

@@ -1,0 +1,519 @@
+"""Every write about course bookings: book, cancel, transfer, offers, session changes, reminders.
+
+Places are decided by portal.places; this module names the people in them, prices them and
+tells them (through portal.notify, with a calendar invite or cancellation per attendee).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import (
+    PAYMENT_HOLD,
+    Attendee,
+    Audience,
+    Booking,
+    CalendarFeedToken,
+    Session,
+)
+from portal import audit, calendars, notify, places
+from portal.accounts.models import Organisation, Sector
+from portal.places import HoldingStatus
+
+REMINDER_BEFORE = timedelta(days=2)
+OFFER_SALT = "courses.offer"
+
+
+class BookingError(Exception):
+    """A booking the rules refuse; the message is fit to show the person."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class AttendeeDetails:
+    name: str
+    email: str
+    needs: str = ""
+
+
+SECTOR_AUDIENCES = {
+    Sector.PARTNER_AGENCY: Audience.PARTNER_AGENCY,
+    Sector.PUBLIC_SECTOR: Audience.PARTNER_AGENCY,
+    Sector.BUSINESS: Audience.BUSINESS,
+    Sector.VOLUNTARY: Audience.VOLUNTARY,
+}
+
+
+def eligible_audiences(user, organisation: Organisation | None = None) -> list[str]:
+    """Audiences this person may book as. Council-staff prices need a verified council
+    address; organisation audiences need membership of an organisation in that sector."""
+    audiences = []
+    if user.is_council_staff:
+        audiences.append(Audience.COUNCIL_STAFF)
+    organisations = [organisation] if organisation else list(user.organisations.all())
+    for org in organisations:
+        audience = SECTOR_AUDIENCES.get(org.sector)
+        if audience and audience not in audiences:
+            audiences.append(audience)
+    audiences.append(Audience.PUBLIC)
+    return audiences
+
+
+def organisation_for(user, organisation_id) -> Organisation | None:
+    if not organisation_id:
+        return None
+    organisation = user.organisations.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise BookingError("You can only book for an organisation you belong to.", "organisation")
+    return organisation
+
+
+def book(
+    *,
+    session: Session,
+    user,
+    audience: str,
+    attendees: list[AttendeeDetails],
+    organisation: Organisation | None = None,
+) -> Booking:
+    """Book places for the named attendees: confirmed (free), held while paying (priced), or
+    on the waiting list when the session is full. One reference, one email to the booker and
+    a calendar invite to each attendee once the places are confirmed."""
+    if not attendees:
+        raise BookingError("Name at least one attendee.", "attendees")
+    if len(attendees) > 1 and organisation is None:
+        raise BookingError(
+            "To book more than one place, book for your organisation.", "organisation"
+        )
+    if organisation is not None and not user.organisations.filter(pk=organisation.pk).exists():
+        raise BookingError("You can only book for an organisation you belong to.", "organisation")
+    emails = [a.email.strip().lower() for a in attendees]
+    if len(set(emails)) != len(emails):
+        raise BookingError("Each attendee needs their own email address.", "attendees")
+    if audience not in eligible_audiences(user, organisation):
+        raise BookingError("You cannot book at this price.", "audience")
+    price = session.course.price_for(audience)
+    if price is None:
+        raise BookingError(
+            f"This course is not open to {Audience(audience).label.lower()} bookings.", "audience"
+        )
+    _check_open(session)
+    try:
+        with transaction.atomic():
+            # Locks the session row: re-checked under the lock, so a session cancelled a
+            # moment ago cannot be booked.
+            locked = Session.objects.select_for_update().get(pk=session.pk)
+            _check_open(locked)
+            taken = Attendee.objects.filter(
+                session=locked, email__in=emails, status=Attendee.Status.ACTIVE
+            ).values_list("email", flat=True)
+            if taken:
+                raise BookingError(
+                    f"{', '.join(sorted(taken))} already has a place on this session "
+                    "(or is on its waiting list).",
+                    "attendees",
+                )
+            booking = places.request_places(
+                locked,
+                quantity=len(attendees),
+                hold_for=PAYMENT_HOLD if price else None,
+                reference=unique_reference(),
+                booked_by=user,
+                organisation=organisation,
+                audience=audience,
+                unit_price_pence=price,
+            )
+            Attendee.objects.bulk_create(
+                [
+                    Attendee(
+                        booking=booking,
+                        session=locked,
+                        user=_user_with_email(email),
+                        name=details.name.strip(),
+                        email=email,
+                        needs=details.needs.strip(),
+                    )
+                    for details, email in zip(attendees, emails, strict=True)
+                ]
+            )
+            audit.record(user, "courses.booked", booking, status=booking.status)
+            _tell_booker(booking, "booking_made")
+            if booking.status == HoldingStatus.CONFIRMED:
+                _send_invites(booking)
+            return booking
+    except places.NoPlaces as exc:
+        raise BookingError(str(exc), "attendees") from exc
+    except IntegrityError as exc:
+        # Two requests for the same person at once: the constraint decided.
+        raise BookingError(
+            "One of the attendees already has a place on this session.", "attendees"
+        ) from exc
+
+
+def _check_open(session: Session) -> None:
+    if session.status == Session.Status.CANCELLED:
+        raise BookingError("This session has been cancelled.")
+    if session.starts_at <= timezone.now():
+        raise BookingError("This session has already started.")
+    if not session.is_open_for_booking:
+        raise BookingError("Booking for this session has closed.")
+
+
+def unique_reference() -> str:
+    while True:
+        reference = Booking.new_reference()
+        if not Booking.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _user_with_email(email: str):
+    from portal.accounts.models import User
+
+    return User.objects.filter(email=email).first()
+
+
+def booking_status_changed(booking: Booking, previous: str) -> None:
+    """portal.places calls this when it moves a booking (offers, confirmations, expiries)."""
+    if previous == "":
+        return  # a new booking: `book` tells people once its attendees exist
+    if booking.status == HoldingStatus.OFFERED:
+        _tell_booker(booking, "place_offered", accept_url=offer_url(booking))
+    elif booking.status == HoldingStatus.CONFIRMED and previous != HoldingStatus.CONFIRMED:
+        _tell_booker(booking, "booking_confirmed")
+        _send_invites(booking)
+    elif booking.status == HoldingStatus.EXPIRED and previous == HoldingStatus.OFFERED:
+        _release_attendees(booking)
+        _tell_booker(booking, "offer_expired")
+    elif booking.status == HoldingStatus.EXPIRED and previous == HoldingStatus.HELD:
+        _release_attendees(booking)
+
+
+def _release_attendees(booking: Booking) -> None:
+    booking.attendees.filter(status=Attendee.Status.ACTIVE).update(status=Attendee.Status.CANCELLED)
+
+
+def cancel_booking(booking: Booking, *, by) -> Booking:
+    """Cancel every place of a booking (or leave the waiting list), before the cut-off."""
+    with transaction.atomic():
+        booking = Booking.objects.select_related("session__course").get(pk=booking.pk)
+        if not booking.is_active:
+            raise BookingError("This booking is already cancelled.")
+        _check_can_change(booking)
+        had_places = booking.status == HoldingStatus.CONFIRMED
+        attendees = list(booking.attendees.filter(status=Attendee.Status.ACTIVE))
+        places.release_places(booking)
+        for attendee in attendees:
+            _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=had_places)
+        audit.record(by, "courses.booking_cancelled", booking)
+        booking.refresh_from_db()
+        _tell_booker(booking, "booking_cancelled")
+        return booking
+
+
+def cancel_attendee(attendee: Attendee, *, by) -> Attendee:
+    """Give back one attendee's place in a booking of several."""
+    with transaction.atomic():
+        attendee = Attendee.objects.select_related("booking__session__course").get(pk=attendee.pk)
+        booking = attendee.booking
+        if attendee.status != Attendee.Status.ACTIVE:
+            raise BookingError("This place is already cancelled.")
+        _check_can_change(booking)
+        if booking.quantity == 1:
+            cancel_booking(booking, by=by)
+            attendee.refresh_from_db()
+            return attendee
+        places.release_places(booking, quantity=1)
+        _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=booking.takes_places)
+        audit.record(by, "courses.place_cancelled", booking, attendee=attendee.pk)
+        return attendee
+
+
+def transfer(attendee: Attendee, *, to: AttendeeDetails, by) -> Attendee:
+    """Give a place to a colleague: the old attendee gets a cancellation, the new one an
+    invite with a new uid (their calendar entry is theirs, not a copy of someone else's)."""
+    email = to.email.strip().lower()
+    with transaction.atomic():
+        attendee = Attendee.objects.select_related("booking__session__course").get(pk=attendee.pk)
+        booking = attendee.booking
+        Session.objects.select_for_update().get(pk=booking.session_id)
+        if attendee.status != Attendee.Status.ACTIVE:
+            raise BookingError("This place is no longer active.")
+        _check_can_change(booking)
+        if email == attendee.email:
+            raise BookingError("Give the email address of the person taking the place.", "email")
+        if Attendee.objects.filter(
+            session_id=booking.session_id, email=email, status=Attendee.Status.ACTIVE
+        ).exists():
+            raise BookingError(f"{email} already has a place on this session.", "email")
+        _cancel_attendee(attendee, Attendee.Status.TRANSFERRED, send=booking.takes_places)
+        new = Attendee.objects.create(
+            booking=booking,
+            session_id=booking.session_id,
+            user=_user_with_email(email),
+            name=to.name.strip(),
+            email=email,
+            needs=to.needs.strip(),
+            transferred_from=attendee,
+        )
+        if booking.status == HoldingStatus.CONFIRMED:
+            _send_invite(new)
+        audit.record(by, "courses.place_transferred", booking, old=attendee.pk, new=new.pk)
+        return new
+
+
+def _check_can_change(booking: Booking) -> None:
+    if booking.session.closes_at <= timezone.now():
+        raise BookingError(
+            "Changes closed at the booking cut-off. Contact us if you can no longer attend."
+        )
+
+
+def _cancel_attendee(attendee: Attendee, status: str, *, send: bool) -> None:
+    attendee.status = status
+    attendee.calendar_sequence += 1
+    attendee.save(update_fields=["status", "calendar_sequence"])
+    if send:
+        _send_calendar(attendee, "place_cancelled", cancelled=True)
+
+
+def offer_url(booking: Booking) -> str:
+    token = signing.dumps(
+        [booking.pk, booking.status_changed_at.isoformat()], salt=OFFER_SALT, compress=True
+    )
+    return settings.SITE_URL + reverse("courses:offer", args=[token])
+
+
+def booking_for_offer(token: str, user) -> Booking:
+    """The offered booking a link points to, or BookingError for a bad or stale link."""
+    try:
+        pk, offered_at = signing.loads(token, salt=OFFER_SALT)
+    except signing.BadSignature as exc:
+        raise BookingError("This offer link is not valid. Check it was copied in full.") from exc
+    booking = Booking.objects.select_related("session__course").filter(pk=pk).first()
+    if booking is None or booking.booked_by_id != user.pk:
+        raise BookingError("This offer was made to someone else. Sign in as the person it went to.")
+    if (
+        booking.status != HoldingStatus.OFFERED
+        or booking.status_changed_at.isoformat() != offered_at
+    ):
+        if booking.status == HoldingStatus.EXPIRED:
+            raise BookingError("This offer has expired and the places were offered to others.")
+        raise BookingError("This offer has already been used or withdrawn.")
+    return booking
+
+
+def accept_offer(token: str, user) -> Booking:
+    booking = booking_for_offer(token, user)
+    try:
+        hold_for = PAYMENT_HOLD if booking.unit_price_pence else None
+        booking = places.accept_offer(booking, hold_for=hold_for)
+    except places.PlacesError as exc:
+        raise BookingError(str(exc)) from exc
+    audit.record(user, "courses.offer_accepted", booking)
+    return booking
+
+
+def offer_manually(booking: Booking, *, by) -> Booking:
+    try:
+        booking = places.offer_to(booking)
+    except places.PlacesError as exc:
+        raise BookingError(str(exc)) from exc
+    audit.record(by, "courses.offer_made", booking)
+    return booking
+
+
+def session_changed(session: Session, *, cancelled: bool) -> int:
+    """Staff moved or cancelled a session: every confirmed attendee gets the updated invite or
+    the cancellation; waiting and offered bookings end with a cancellation email."""
+    sent = 0
+    with transaction.atomic():
+        session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+        for attendee in _active_attendees(session):
+            if cancelled:
+                _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=True)
+            else:
+                attendee.calendar_sequence += 1
+                attendee.reminder_sent_at = None
+                attendee.save(update_fields=["calendar_sequence", "reminder_sent_at"])
+                _send_calendar(attendee, "session_updated", cancelled=False)
+            sent += 1
+        if cancelled:
+            for booking in session.holdings.filter(status__in=places.ACTIVE):
+                previous = booking.status
+                booking.status = HoldingStatus.CANCELLED
+                booking.expires_at = None
+                booking.status_changed_at = timezone.now()
+                booking.save(update_fields=["status", "expires_at", "status_changed_at"])
+                if previous != HoldingStatus.CONFIRMED:
+                    _release_attendees(booking)
+                _tell_booker(booking, "session_cancelled")
+    return sent
+
+
+def _active_attendees(session: Session):
+    return (
+        Attendee.objects.filter(
+            session=session,
+            status=Attendee.Status.ACTIVE,
+            booking__status=HoldingStatus.CONFIRMED,
+        )
+        .select_related("user", "booking")
+        .order_by("pk")
+    )
+
+
+def send_reminders(now=None) -> int:
+    """Scheduled: remind confirmed attendees two days before, with joining instructions for
+    online sessions. Each attendee is reminded once."""
+    now = now or timezone.now()
+    sent = 0
+    due = Session.objects.filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + REMINDER_BEFORE
+    ).select_related("course")
+    for session in due:
+        with transaction.atomic():
+            for attendee in _active_attendees(session).filter(reminder_sent_at__isnull=True):
+                notify.send(
+                    _recipient(attendee),
+                    notify.Message(
+                        kind="courses.reminder",
+                        template="courses/emails/reminder",
+                        subject=f"Reminder: {session.course.title}",
+                        context=_context(attendee),
+                    ),
+                )
+                attendee.reminder_sent_at = now
+                attendee.save(update_fields=["reminder_sent_at"])
+                sent += 1
+    return sent
+
+
+def _recipient(attendee: Attendee) -> notify.Recipient:
+    if attendee.user is not None:
+        return notify.Recipient.for_user(attendee.user)
+    return notify.Recipient(email=attendee.email, name=attendee.name)
+
+
+def _discreet(attendee: Attendee) -> bool:
+    return bool(attendee.user and attendee.user.discreet_mode)
+
+
+def calendar_event(attendee: Attendee) -> calendars.CalendarEvent:
+    session = attendee.session
+    course = session.course
+    where = "Online" if session.online else session.venue
+    description = course.summary
+    if session.online and session.joining_link:
+        description += f"\n\nJoin online: {session.joining_link}"
+    return calendars.CalendarEvent(
+        uid=f"{attendee.calendar_uid}@courses.portal",
+        sequence=attendee.calendar_sequence,
+        start=session.starts_at,
+        end=session.ends_at,
+        title=course.title,
+        description=description,
+        location=where,
+        url=settings.SITE_URL + reverse("courses:booking", args=[attendee.booking.reference]),
+        attendee_email=attendee.email,
+        attendee_name=attendee.name,
+    )
+
+
+def _context(attendee: Attendee) -> dict:
+    session = attendee.session
+    return {
+        "attendee": attendee,
+        "session": session,
+        "course": session.course,
+        "starts_at": timezone.localtime(session.starts_at),
+        "ends_at": timezone.localtime(session.ends_at),
+        "reference": attendee.booking.reference,
+    }
+
+
+def _send_invite(attendee: Attendee) -> None:
+    _send_calendar(attendee, "attendee_invite", cancelled=False)
+
+
+def _send_invites(booking: Booking) -> None:
+    for attendee in booking.attendees.filter(status=Attendee.Status.ACTIVE).select_related(
+        "user", "session__course", "booking"
+    ):
+        _send_invite(attendee)
+
+
+def _send_calendar(attendee: Attendee, template: str, *, cancelled: bool) -> None:
+    discreet = _discreet(attendee)
+    event = calendar_event(attendee)
+    if cancelled:
+        ics, method = calendars.cancellation(event, discreet=discreet), "CANCEL"
+    else:
+        ics, method = calendars.invite(event, discreet=discreet), "REQUEST"
+    subjects = {
+        "attendee_invite": "Your place",
+        "session_updated": "Session changed",
+        "place_cancelled": "Place cancelled",
+    }
+    notify.send(
+        _recipient(attendee),
+        notify.Message(
+            kind=f"courses.{template}",
+            template=f"courses/emails/{template}",
+            subject=f"{subjects[template]}: {attendee.session.course.title}",
+            context=_context(attendee),
+            attachments=[calendars.as_attachment(ics, method=method)],
+        ),
+    )
+
+
+BOOKER_SUBJECTS = {
+    "booking_made": "Booking {reference}",
+    "booking_confirmed": "Booking {reference} confirmed",
+    "booking_cancelled": "Booking {reference} cancelled",
+    "place_offered": "A place is free: booking {reference}",
+    "offer_expired": "Offer expired: booking {reference}",
+    "session_cancelled": "Session cancelled: booking {reference}",
+}
+
+
+def _tell_booker(booking: Booking, template: str, **extra) -> None:
+    session = booking.session
+    notify.send(
+        notify.Recipient.for_user(booking.booked_by),
+        notify.Message(
+            kind=f"courses.{template}",
+            template=f"courses/emails/{template}",
+            subject=BOOKER_SUBJECTS[template].format(reference=booking.reference),
+            context={
+                "booking": booking,
+                "session": session,
+                "course": session.course,
+                "starts_at": timezone.localtime(session.starts_at),
+                "attendees": list(booking.attendees.all()),
+                "booking_url": settings.SITE_URL
+                + reverse("courses:booking", args=[booking.reference]),
+                **extra,
+            },
+        ),
+    )
+
+
+def feed_token(user, *, renew: bool = False) -> CalendarFeedToken:
+    """The person's private feed token; `renew` replaces it, so the old address stops working."""
+    token, created = CalendarFeedToken.objects.get_or_create(
+        user=user, defaults={"token": CalendarFeedToken.new_token()}
+    )
+    if renew and not created:
+        token.token = CalendarFeedToken.new_token()
+        token.save(update_fields=["token", "created_at"])
+    return token
