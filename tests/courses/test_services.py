@@ -8,7 +8,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from courses import services
-from courses.models import Attendee, Audience, Booking, Session
+from courses.models import Attendee, Audience, Booking, CourseAudience, Session
 from courses.services import AttendeeDetails, BookingError
 from portal import places
 from portal.accounts.models import Sector
@@ -59,7 +59,9 @@ def test_a_free_booking_is_confirmed_with_one_email_and_an_invite(training_sessi
 
 def test_an_organisation_books_several_named_places_under_one_reference(training_session):
     membership = MembershipFactory(organisation__sector=Sector.VOLUNTARY)
-    training_session.course.audiences.create(audience=Audience.VOLUNTARY, price_pence=0)
+    CourseAudience.objects.create(
+        course=training_session.course, audience=Audience.VOLUNTARY, price_pence=0
+    )
     people = [
         AttendeeDetails(f"Person {n}", f"p{n}@charity.example", "Step-free") for n in range(3)
     ]
@@ -211,7 +213,9 @@ def test_cancelled_closed_and_past_sessions_cannot_be_booked(training_session, c
 
 def test_more_places_than_the_session_has_are_refused(training_session):
     membership = MembershipFactory(organisation__sector=Sector.VOLUNTARY)
-    training_session.course.audiences.create(audience=Audience.VOLUNTARY, price_pence=0)
+    CourseAudience.objects.create(
+        course=training_session.course, audience=Audience.VOLUNTARY, price_pence=0
+    )
     people = [AttendeeDetails(f"P{n}", f"p{n}@example.com") for n in range(4)]
     with pytest.raises(BookingError, match="only 3 places"):
         services.book(

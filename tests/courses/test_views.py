@@ -1,0 +1,260 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from courses import services
+from courses.models import Attendee, Audience, Booking, CourseAudience, Session
+from portal.accounts.models import Sector
+from portal.places import HoldingStatus
+from tests.courses import helpers
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(client):
+    user = UserFactory(first_name="Pat", last_name="Public")
+    client.force_login(user)
+    return user
+
+
+def book_url(session):
+    return reverse("courses:book", args=[session.pk])
+
+
+def test_the_catalogue_lists_sessions_with_availability_in_a_fixed_number_of_queries(
+    client, home_page, django_assert_max_num_queries
+):
+    course = helpers.course(home_page, topics=["Risk"])
+    full = helpers.session(course, capacity=1, days=3)
+    services.book(
+        session=full,
+        user=UserFactory(),
+        audience=Audience.PUBLIC,
+        attendees=[services.AttendeeDetails("A", "a@example.com")],
+    )
+    helpers.session(course, capacity=5, days=4)
+    index = helpers.training_index(home_page)
+    client.get(index.url)  # warm Wagtail's site caches
+    with django_assert_max_num_queries(12):
+        response = client.get(index.url)
+    assert "Full: join the waiting list" in response.text
+    assert "5 places left" in response.text
+    for n in range(30):
+        helpers.session(course, days=5 + n)
+    with django_assert_max_num_queries(12):
+        response = client.get(index.url + "?page=2")
+    assert response.status_code == 200
+
+
+def test_the_catalogue_filters(client, home_page):
+    risk = helpers.course(home_page, title="Risk course", topics=["Risk"])
+    other = helpers.course(
+        home_page, title="Staff only", prices={Audience.COUNCIL_STAFF: 0}, topics=["Other"]
+    )
+    helpers.session(risk, online=True, days=5)
+    helpers.session(other, locality="north", days=40)
+    index = helpers.training_index(home_page)
+    text = client.get(index.url, {"topic": "risk"}).text
+    assert "Risk course" in text and "Staff only" not in text
+    text = client.get(index.url, {"audience": "public"}).text
+    assert "Staff only" not in text
+    text = client.get(index.url, {"where": "north"}).text
+    assert "Staff only" in text and "Risk course" not in text
+    later = (timezone.localdate() + timedelta(days=20)).isoformat()
+    text = client.get(index.url, {"date_from": later}).text
+    assert "Staff only" in text and "Risk course" not in text
+    response = client.get(index.url, {"date_from": later, "date_to": "2000-01-01"})
+    assert "must be the same as or after" in response.text
+
+
+def test_a_course_page_shows_prices_and_sessions(client, course_page, training_session):
+    response = client.get(course_page.url)
+    assert "3 places left" in response.text
+    assert "Member of the public" in response.text
+
+
+def test_booking_for_yourself_end_to_end(client, person, training_session):
+    response = client.get(book_url(training_session))
+    assert response.status_code == 200
+    response = client.post(
+        book_url(training_session), {"audience": "public", "self-needs": "Hearing loop"}
+    )
+    booking = Booking.objects.get()
+    assert response.url == reverse("courses:booking", args=[booking.reference])
+    page = client.get(response.url)
+    assert "Booking confirmed" in page.text and booking.reference in page.text
+    assert booking.attendees.get().needs == "Hearing loop"
+    account = client.get(reverse("my_account"))
+    assert "My bookings" in account.text and "DA awareness" in account.text
+
+
+def test_the_joining_link_is_shown_only_to_confirmed_attendees(client, person, course_page):
+    session = helpers.session(course_page, online=True, capacity=1)
+    services.book(
+        session=session,
+        user=UserFactory(),
+        audience="public",
+        attendees=[services.AttendeeDetails("X", "x@example.com")],
+    )
+    client.post(book_url(session), {"audience": "public"})
+    booking = Booking.objects.get(booked_by=person)
+    assert booking.status == HoldingStatus.WAITING
+    page = client.get(reverse("courses:booking", args=[booking.reference]))
+    assert "meet.example.org.uk" not in page.text
+    assert "meet.example.org.uk" not in client.get(session.course.url).text
+
+
+def test_an_organisation_member_names_each_attendee(client, course_page, training_session):
+    membership = MembershipFactory(organisation__sector=Sector.BUSINESS)
+    CourseAudience.objects.create(course=course_page, audience=Audience.BUSINESS, price_pence=0)
+    client.force_login(membership.user)
+    org = membership.organisation.pk
+    form = client.get(book_url(training_session), {"for": org, "places": 2})
+    assert "Attendee 2" in form.text
+    data = {
+        "audience": "business",
+        "organisation": org,
+        "form-TOTAL_FORMS": 2,
+        "form-INITIAL_FORMS": 0,
+        "form-0-name": "Ann",
+        "form-0-email": "ann@biz.example",
+        "form-1-name": "Bob",
+        "form-1-email": "bob@biz.example",
+        "form-1-needs": "Vegetarian",
+    }
+    response = client.post(book_url(training_session), data)
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert booking.quantity == 2 and booking.organisation_id == org
+    assert {m.to[0] for m in mail.outbox if m.attachments} == {"ann@biz.example", "bob@biz.example"}
+
+
+def test_a_tampered_price_is_ignored_and_a_tampered_audience_refused(client, person, home_page):
+    course = helpers.course(home_page, title="Paid", prices={Audience.PUBLIC: 4500})
+    session = helpers.session(course)
+    client.post(book_url(session), {"audience": "public", "price_pence": "0", "price": "0"})
+    assert Booking.objects.get().unit_price_pence == 4500
+    other = helpers.session(course, days=20)
+    response = client.post(book_url(other), {"audience": "council_staff"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
+    assert Booking.objects.count() == 1
+
+
+def test_a_tampered_session_id_is_a_not_found(client, person):
+    assert (
+        client.post(reverse("courses:book", args=[99999]), {"audience": "public"}).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"status": Session.Status.CANCELLED}, "This session has been cancelled."),
+        (
+            {"booking_closes_at": timezone.now() - timedelta(minutes=1)},
+            "Booking for this session has closed.",
+        ),
+    ],
+)
+def test_closed_sessions_say_why(client, person, training_session, change, message):
+    Session.objects.filter(pk=training_session.pk).update(**change)
+    response = client.post(book_url(training_session), {"audience": "public"})
+    assert response.status_code == 400 and message in response.text
+    assert not Booking.objects.exists()
+
+
+def test_booking_twice_says_so(client, person, training_session):
+    client.post(book_url(training_session), {"audience": "public"})
+    response = client.post(book_url(training_session), {"audience": "public"})
+    assert "already has a place" in response.text
+    assert Attendee.objects.count() == 1
+
+
+def test_more_places_than_exist_is_a_clear_error(client, course_page, training_session):
+    membership = MembershipFactory(organisation__sector=Sector.BUSINESS)
+    CourseAudience.objects.create(course=course_page, audience=Audience.BUSINESS, price_pence=0)
+    client.force_login(membership.user)
+    data = {"audience": "business", "organisation": membership.organisation.pk}
+    data.update({"form-TOTAL_FORMS": 4, "form-INITIAL_FORMS": 0})
+    for n in range(4):
+        data[f"form-{n}-name"] = f"P{n}"
+        data[f"form-{n}-email"] = f"p{n}@biz.example"
+    response = client.post(book_url(training_session), data)
+    assert response.status_code == 400
+    assert "There are only 3 places in total." in response.text
+    assert not Booking.objects.exists()
+
+
+def test_someone_elses_booking_is_not_found(client, person, training_session):
+    other = UserFactory()
+    booking = services.book(
+        session=training_session,
+        user=other,
+        audience="public",
+        attendees=[services.AttendeeDetails("O", other.email)],
+    )
+    assert client.get(reverse("courses:booking", args=[booking.reference])).status_code == 404
+    assert client.post(reverse("courses:cancel", args=[booking.reference])).status_code == 404
+
+
+def test_cancel_and_transfer_through_the_pages(client, person, training_session):
+    client.post(book_url(training_session), {"audience": "public"})
+    booking = Booking.objects.get()
+    attendee = booking.attendees.get()
+    transfer = reverse("courses:transfer", args=[booking.reference, attendee.pk])
+    response = client.post(transfer, {"name": "Col League", "email": person.email})
+    assert response.status_code == 400 and "person taking the place" in response.text
+    response = client.post(transfer, {"name": "Col League", "email": "col@example.com"})
+    assert response.status_code == 302
+    client.post(reverse("courses:cancel", args=[booking.reference]))
+    booking.refresh_from_db()
+    assert booking.status == HoldingStatus.CANCELLED
+
+
+def test_offer_links_expired_or_reused_say_so(client, person, training_session):
+    for _ in range(3):
+        holder = UserFactory()
+        services.book(
+            session=training_session,
+            user=holder,
+            audience="public",
+            attendees=[services.AttendeeDetails("H", holder.email)],
+        )
+    client.post(book_url(training_session), {"audience": "public"})
+    waiting = Booking.objects.get(booked_by=person)
+    services.cancel_booking(Booking.objects.exclude(pk=waiting.pk).first(), by=person)
+    waiting.refresh_from_db()
+    url = services.offer_url(waiting).removeprefix("http://127.0.0.1:8000")
+    url = url[url.index("/training/") :]
+    assert "Accept the place" in client.get(url).text
+    assert client.post(url).status_code == 302
+    reused = client.post(url)
+    assert reused.status_code == 410 and "already been used" in reused.text
+    assert client.get("/training/offers/forged/").status_code == 410
+
+
+def test_the_private_feed_lists_confirmed_places_and_can_be_revoked(
+    client, person, training_session
+):
+    client.post(book_url(training_session), {"audience": "public"})
+    token = services.feed_token(person).token
+    feed = client.get(reverse("courses:personal_feed", args=[token]))
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert len(Calendar.from_ical(feed.content).walk("VEVENT")) == 1
+    client.post(reverse("courses:renew_feed"))
+    assert client.get(reverse("courses:personal_feed", args=[token])).status_code == 404
+
+
+def test_the_public_feed_lists_sessions_open_to_the_public(client, home_page, training_session):
+    staff_only = helpers.course(home_page, title="Staff", prices={Audience.COUNCIL_STAFF: 0})
+    helpers.session(staff_only)
+    feed = Calendar.from_ical(client.get(reverse("courses:public_feed")).content)
+    assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["DA awareness"]
