@@ -81,7 +81,6 @@ def test_discreet_mode_reveals_neither_the_subject_nor_the_service(build, settin
     ics = build(event(), discreet=True)
     _cal, second = both(ics)
     assert second.vevent.summary.value == "Appointment"
-    text = ics.decode().lower()
     readable = ics.decode().lower().replace("place-1@courses.portal", "")
     for revealing in ["domestic", "abuse", "riverside", "training", "awareness"]:
         assert revealing not in readable
