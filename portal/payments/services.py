@@ -35,7 +35,9 @@ logger = logging.getLogger(__name__)
 
 # Stripe Checkout sessions must expire between 30 minutes and 24 hours after creation (by
 # Stripe's clock); a minute's margin either side keeps a little clock skew from failing it.
-CHECKOUT_SHORTEST = timedelta(minutes=31)
+# Stripe needs expires_at 30 minutes or more ahead; the slack lets a retry of a lost request
+# resend exactly the same parameters under its Idempotency-Key for a few minutes.
+CHECKOUT_SHORTEST = timedelta(minutes=35)
 CHECKOUT_LONGEST = timedelta(hours=23, minutes=59)
 WEBHOOK_TOLERANCE_SECONDS = 300
 UNHONOURED_REFUND_KEY = "unhonoured"
@@ -178,8 +180,11 @@ def _current_or_new_payment(*, purpose: str, reference: str, **fields: Any) -> P
 
 
 def _create_session(payment: Payment, *, success_url: str, cancel_url: str):
-    now = timezone.now()
-    expires_at = min(max(payment.hold_expires_at, now + CHECKOUT_SHORTEST), now + CHECKOUT_LONGEST)
+    # From the payment's creation, not from now: a retry must send identical parameters.
+    opened = payment.created_at
+    expires_at = min(
+        max(payment.hold_expires_at, opened + CHECKOUT_SHORTEST), opened + CHECKOUT_LONGEST
+    )
     metadata = {
         **{key: str(value) for key, value in payment.metadata.items()},
         "payment_id": str(payment.pk),
@@ -528,7 +533,15 @@ def _payment_for_session(session) -> Payment | None:
 def _payment_for_intent(intent) -> Payment | None:
     payment = Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
     if payment is None:
-        payment = Payment.objects.filter(pk=_metadata_payment_id(intent)).first()
+        # Only a payment whose own purpose and reference the intent carries: a Stripe account
+        # shared with another system must not reach into ours through a `payment_id` key.
+        metadata = intent.to_dict().get("metadata") or {}
+        payment = Payment.objects.filter(
+            pk=_metadata_payment_id(intent),
+            purpose=str(metadata.get("purpose", "")),
+            reference=str(metadata.get("reference", "")),
+            stripe_payment_intent_id__in=["", intent.id],
+        ).first()
     return payment
 
 

@@ -33,6 +33,9 @@ def expire_lapsed_checkouts() -> int:
             expired += services.expire_checkout(payment).status != Payment.Status.OPEN
         except services.PaymentError:
             logger.warning("%s: could not expire it now; will try again", payment)
+        except Exception:
+            # One payment whose handler fails must not hold every other place hostage.
+            logger.exception("%s: expiring it failed; the sweep goes on", payment)
     return expired
 
 
@@ -51,4 +54,6 @@ def retry_pending_refunds() -> int:
             retried += 1
         except services.PaymentError:
             logger.warning("Refund #%s: Stripe still unavailable or refusing", refund_id)
+        except Exception:
+            logger.exception("Refund #%s: retrying failed; the sweep goes on", refund_id)
     return retried
