@@ -16,11 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def full_session(transactional_db):
-    from cms.demo import seed_site
-
-    home = seed_site()
-    course = helpers.course(home, title="Understanding coercive control", topics=["Awareness"])
+def full_session(home_page):
+    course = helpers.course(home_page, title="Understanding coercive control", topics=["Awareness"])
     session = helpers.session(course, capacity=1)
     holder = UserFactory()
     services.book(
