@@ -14,10 +14,13 @@ class CoursesConfig(AppConfig):
     verbose_name = "Training courses"
 
     def ready(self):
-        from courses import account, signals  # noqa: F401 - registers the account section
+        from courses import account, signals  # noqa: F401 - connects the session signals
+        from courses.payments import PURPOSE, BookingPayments
         from portal import calendars
         from portal.accounts import sections
+        from portal.payments import services as payments
 
         post_migrate.connect(create_schedules, sender=self)
         sections.register(account.my_bookings)
         calendars.register_feed_provider(account.confirmed_events)
+        payments.register_handler(PURPOSE, BookingPayments())

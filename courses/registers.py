@@ -12,6 +12,7 @@ from portal.attendance.registry import (
     RegisterSource,
     register,
 )
+from portal.places import HoldingStatus
 
 COORDINATOR = "Coordinator"
 TRAINER = "Trainer"
@@ -19,6 +20,16 @@ TRAINER = "Trainer"
 
 def _is_coordinator(user) -> bool:
     return user.is_superuser or user.groups.filter(name=COORDINATOR).exists()
+
+
+def confirmed_attendees() -> QuerySet[Attendee]:
+    """The people expected at a session: active places in confirmed bookings (not people
+    still paying, or offered a place they have not accepted)."""
+    return _confirmed(Attendee.objects.all())
+
+
+def _confirmed(attendees: QuerySet[Attendee]) -> QuerySet[Attendee]:
+    return attendees.filter(status=Attendee.Status.ACTIVE, booking__status=HoldingStatus.CONFIRMED)
 
 
 class CourseSessionRegister(RegisterSource):
@@ -37,9 +48,7 @@ class CourseSessionRegister(RegisterSource):
         return occurrence.course.title
 
     def expected(self, occurrence: Session) -> list[ExpectedPerson]:
-        attendees = occurrence.attendees.filter(status=Attendee.Status.ACTIVE).select_related(
-            "booking__organisation"
-        )
+        attendees = _confirmed(occurrence.attendees.all()).select_related("booking__organisation")
         return [
             ExpectedPerson(a, a.name, a.booking.organisation.name if a.booking.organisation else "")
             for a in attendees.order_by("name", "pk")
@@ -47,7 +56,7 @@ class CourseSessionRegister(RegisterSource):
 
     def expected_counts(self, occurrence_ids: list[int]) -> dict[int, int]:
         rows = (
-            Attendee.objects.filter(session_id__in=occurrence_ids, status=Attendee.Status.ACTIVE)
+            _confirmed(Attendee.objects.filter(session_id__in=occurrence_ids))
             .values("session_id")
             .annotate(n=Count("pk"))
         )

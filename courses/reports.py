@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from courses.models import Attendee, Audience, Booking, Session
+from courses.registers import confirmed_attendees
 from portal.accounts.models import Sector
 from portal.attendance.models import ATTENDED, AttendanceMark, AttendanceStatus, FeedbackResponse
 from portal.places import HoldingStatus
@@ -151,7 +152,8 @@ def attendance_by_session(date_from=None, date_to=None) -> list[dict]:
 
     booked = Coalesce(
         Subquery(
-            Attendee.objects.filter(session_id=OuterRef("pk"), status=Attendee.Status.ACTIVE)
+            confirmed_attendees()
+            .filter(session_id=OuterRef("pk"))
             .order_by()
             .values("session_id")
             .annotate(n=Count("pk"))
@@ -164,7 +166,9 @@ def attendance_by_session(date_from=None, date_to=None) -> list[dict]:
         sessions.annotate(
             booked=booked, **{status: count([status]) for status in AttendanceStatus.values}
         )
-        .values("pk", "starts_at", "booked", *AttendanceStatus.values, course=F("course__title"))
+        .values(
+            "pk", "starts_at", "booked", *AttendanceStatus.values, course_title=F("course__title")
+        )
         .order_by("starts_at", "pk")
     )
     return [_with_rates({**row, "starts_at": timezone.localtime(row["starts_at"])}) for row in rows]
@@ -284,7 +288,7 @@ register(
         title="Attendance and no-shows by session",
         description="Sessions held so far. Rates are shares of the people marked on the register.",
         columns=[
-            ("course", "Course"),
+            ("course_title", "Course"),
             ("starts_at", "Starts"),
             ("booked", "Booked now"),
             ("marked", "Marked"),

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from courses import payments as course_payments
 from courses.models import (
     PAYMENT_HOLD,
     Attendee,
@@ -146,7 +147,7 @@ def book(
                     for details, email in zip(attendees, emails, strict=True)
                 ]
             )
-            audit.record(user, "courses.booked", booking, status=booking.status)
+            audit.record(user, audit.Action.CREATE, booking, event="booked", status=booking.status)
             _tell_booker(booking, "booking_made")
             if booking.status == HoldingStatus.CONFIRMED:
                 _send_invites(booking)
@@ -192,13 +193,14 @@ def booking_status_changed(booking: Booking, previous: str) -> None:
         _tell_booker(booking, "booking_confirmed")
         _send_invites(booking)
     elif booking.status == HoldingStatus.EXPIRED and previous == HoldingStatus.OFFERED:
-        _release_attendees(booking)
+        release_attendees(booking)
         _tell_booker(booking, "offer_expired")
     elif booking.status == HoldingStatus.EXPIRED and previous == HoldingStatus.HELD:
-        _release_attendees(booking)
+        release_attendees(booking)
+        course_payments.expire_checkout_of(booking)
 
 
-def _release_attendees(booking: Booking) -> None:
+def release_attendees(booking: Booking) -> None:
     booking.attendees.filter(status=Attendee.Status.ACTIVE).update(status=Attendee.Status.CANCELLED)
 
 
@@ -214,7 +216,8 @@ def cancel_booking(booking: Booking, *, by) -> Booking:
         places.release_places(booking)
         for attendee in attendees:
             _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=had_places)
-        audit.record(by, "courses.booking_cancelled", booking)
+        _settle_payment(booking, reason="Booking cancelled before the cut-off.")
+        audit.record(by, audit.Action.CHANGE, booking, event="booking_cancelled")
         booking.refresh_from_db()
         _tell_booker(booking, "booking_cancelled")
         return booking
@@ -228,13 +231,24 @@ def cancel_attendee(attendee: Attendee, *, by) -> Attendee:
         if attendee.status != Attendee.Status.ACTIVE:
             raise BookingError("This place is already cancelled.")
         _check_can_change(booking)
+        if booking.status == HoldingStatus.HELD:
+            raise BookingError("Finish paying, or cancel the whole booking, first.")
         if booking.quantity == 1:
             cancel_booking(booking, by=by)
             attendee.refresh_from_db()
             return attendee
         places.release_places(booking, quantity=1)
         _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=booking.takes_places)
-        audit.record(by, "courses.place_cancelled", booking, attendee=attendee.pk)
+        if booking.unit_price_pence:
+            course_payments.refund(
+                booking,
+                amount_pence=booking.unit_price_pence,
+                reason="A place cancelled before the cut-off.",
+                key=f"attendee-{attendee.pk}",
+            )
+        audit.record(
+            by, audit.Action.CHANGE, booking, event="place_cancelled", attendee=attendee.pk
+        )
         return attendee
 
 
@@ -267,8 +281,17 @@ def transfer(attendee: Attendee, *, to: AttendeeDetails, by) -> Attendee:
         )
         if booking.status == HoldingStatus.CONFIRMED:
             _send_invite(new)
-        audit.record(by, "courses.place_transferred", booking, old=attendee.pk, new=new.pk)
+        audit.record(
+            by, audit.Action.CHANGE, booking, event="place_transferred", old=attendee.pk, new=new.pk
+        )
         return new
+
+
+def _settle_payment(booking: Booking, *, reason: str) -> None:
+    """A priced booking ended: refund what was paid, or close a checkout still open."""
+    if booking.unit_price_pence:
+        course_payments.expire_checkout_of(booking)
+        course_payments.refund(booking, amount_pence=None, reason=reason, key="cancelled")
 
 
 def _check_can_change(booking: Booking) -> None:
@@ -319,7 +342,7 @@ def accept_offer(token: str, user) -> Booking:
         booking = places.accept_offer(booking, hold_for=hold_for)
     except places.PlacesError as exc:
         raise BookingError(str(exc)) from exc
-    audit.record(user, "courses.offer_accepted", booking)
+    audit.record(user, audit.Action.CHANGE, booking, event="offer_accepted")
     return booking
 
 
@@ -328,7 +351,7 @@ def offer_manually(booking: Booking, *, by) -> Booking:
         booking = places.offer_to(booking)
     except places.PlacesError as exc:
         raise BookingError(str(exc)) from exc
-    audit.record(by, "courses.offer_made", booking)
+    audit.record(by, audit.Action.CHANGE, booking, event="offer_made")
     return booking
 
 
@@ -355,7 +378,8 @@ def session_changed(session: Session, *, cancelled: bool) -> int:
                 booking.status_changed_at = timezone.now()
                 booking.save(update_fields=["status", "expires_at", "status_changed_at"])
                 if previous != HoldingStatus.CONFIRMED:
-                    _release_attendees(booking)
+                    release_attendees(booking)
+                _settle_payment(booking, reason="The session was cancelled.")
                 _tell_booker(booking, "session_cancelled")
     return sent
 

@@ -8,6 +8,7 @@ app_name = "courses"
 urlpatterns = [
     path("sessions/<int:pk>/book/", views.book, name="book"),
     path("bookings/<str:reference>/", views.booking_detail, name="booking"),
+    path("bookings/<str:reference>/pay/", views.pay, name="pay"),
     path("bookings/<str:reference>/cancel/", views.cancel_booking, name="cancel"),
     path(
         "bookings/<str:reference>/places/<int:pk>/cancel/",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from courses import payments as course_payments
 from courses import selectors, services
 from courses.forms import (
     AttendeeFormSet,
@@ -23,6 +24,7 @@ from courses.forms import (
 )
 from courses.models import Attendee, Audience, Booking, CourseAudience, Session
 from portal import calendars
+from portal.payments.services import PaymentError
 from portal.places import HoldingStatus
 
 SESSIONS_PER_PAGE = 20
@@ -125,6 +127,8 @@ def book(request, pk: int):
             else:
                 error = str(exc)
         else:
+            if booking.status == HoldingStatus.HELD:
+                return _checkout(request, booking)
             return redirect("courses:booking", reference=booking.reference)
     return render(
         request,
@@ -157,6 +161,25 @@ def _attendees(user, attendee_forms, booking_for_others: bool) -> list:
             needs=attendee_forms.cleaned_data["needs"],
         )
     ]
+
+
+def _checkout(request, booking: Booking):
+    try:
+        payment = course_payments.start_checkout(booking)
+    except PaymentError as exc:
+        messages.error(request, str(exc))
+        return redirect("courses:booking", reference=booking.reference)
+    return redirect(payment.checkout_url)
+
+
+@require_POST
+@login_required
+def pay(request, reference: str):
+    booking = _own_booking(request, reference)
+    if booking.status != HoldingStatus.HELD or booking.expires_at <= timezone.now():
+        messages.error(request, "This booking is no longer waiting for payment.")
+        return redirect("courses:booking", reference=booking.reference)
+    return _checkout(request, booking)
 
 
 def _closed_reason(session: Session) -> str:

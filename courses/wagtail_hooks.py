@@ -1,14 +1,17 @@
 """Staff tools: sessions (create, edit, move, cancel) with how full they are, and topics."""
 
 from django.db.models import Count, Q
+from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses import selectors
+from courses import admin_views, selectors
 from courses.models import Session, Topic
 
 
@@ -22,8 +25,27 @@ class WaitingColumn(Column):
         return instance.waiting
 
 
+class PeopleColumn(Column):
+    def get_value(self, instance):
+        return format_html(
+            '<a href="{}">Bookings and waiting list</a>',
+            reverse("courses_session_people", args=[instance.pk]),
+        )
+
+
+class SessionIndexView(IndexView):
+    def get_base_queryset(self):
+        return selectors.with_places(
+            super()
+            .get_base_queryset()
+            .select_related("course")
+            .annotate(waiting=Count("holdings", filter=Q(holdings__status="waiting")))
+        )
+
+
 class SessionViewSet(ModelViewSet):
     model = Session
+    index_view_class = SessionIndexView
     icon = "date"
     menu_label = "Course sessions"
     menu_order = 210
@@ -36,6 +58,7 @@ class SessionViewSet(ModelViewSet):
         PlacesColumn("places", label="Places taken"),
         WaitingColumn("waiting", label="Waiting"),
         "status",
+        PeopleColumn("people", label="People"),
     ]
     list_filter = ["status", "online", "locality", "course"]
     search_fields = ["course__title", "venue"]
@@ -63,13 +86,6 @@ class SessionViewSet(ModelViewSet):
         ),
     ]
 
-    def get_queryset(self, request):
-        return selectors.with_places(
-            Session.objects.select_related("course").annotate(
-                waiting=Count("holdings", filter=Q(holdings__status="waiting"))
-            )
-        )
-
 
 class TopicViewSet(SnippetViewSet):
     model = Topic
@@ -78,6 +94,27 @@ class TopicViewSet(SnippetViewSet):
 
 
 register_snippet(TopicViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_session_people_urls():
+    return [
+        path(
+            "course-sessions/<int:pk>/people/",
+            admin_views.session_people,
+            name="courses_session_people",
+        ),
+        path(
+            "course-sessions/<int:pk>/people/offer/<int:booking_pk>/",
+            admin_views.offer_places,
+            name="courses_offer_places",
+        ),
+        path(
+            "course-sessions/<int:pk>/attendees.csv",
+            admin_views.attendee_export,
+            name="courses_attendee_export",
+        ),
+    ]
 
 
 @hooks.register("register_admin_viewset")

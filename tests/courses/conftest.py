@@ -1,6 +1,7 @@
 import pytest
 
 from tests.courses import helpers
+from tests.stripe_standin import stripe_standin  # noqa: F401 - the fixture, for test_payments
 
 
 @pytest.fixture
