@@ -1,7 +1,32 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from cms import navigation, selectors
 
 
 def portal(request):
+    """Site-wide context. Everything that needs a query is lazy and computed once a request,
+    so templates that do not show it (the staff area, emails) cost nothing."""
+
+    def links():
+        if not hasattr(request, "_portal_site_links"):
+            from wagtail.models import Site
+
+            request._portal_site_links = navigation.site_links(Site.find_for_request(request))
+        return request._portal_site_links
+
+    def navigation_items():
+        items = []
+        for item in links()["navigation"]:
+            active = request.path == item["url"] or (
+                item["url"] != "/" and request.path.startswith(item["url"])
+            )
+            items.append({**item, "active": active})
+        return items
+
     return {
         "SERVICE_NAME": settings.SERVICE_NAME,
+        "portal_navigation": SimpleLazyObject(navigation_items),
+        "portal_footer_links": SimpleLazyObject(lambda: links()["footer"]),
+        "helpline": SimpleLazyObject(lambda: selectors.helpline(request)),
     }

@@ -1,0 +1,32 @@
+from cms.models.dropins import DropIn, DropInCancellation, Locality, Weekday
+from cms.models.helpline import HelplineClosure, HelplineSettings
+from cms.models.pages import (
+    AccessibilityStatementPage,
+    DropInFinderPage,
+    GuidanceIndexPage,
+    GuidancePage,
+    HomePage,
+    PrivacyNoticePage,
+    SafetyPage,
+    StandardPage,
+)
+from cms.models.taxonomy import Audience, Topic
+
+__all__ = [
+    "AccessibilityStatementPage",
+    "Audience",
+    "DropIn",
+    "DropInCancellation",
+    "DropInFinderPage",
+    "GuidanceIndexPage",
+    "GuidancePage",
+    "HelplineClosure",
+    "HelplineSettings",
+    "HomePage",
+    "Locality",
+    "PrivacyNoticePage",
+    "SafetyPage",
+    "StandardPage",
+    "Topic",
+    "Weekday",
+]

@@ -1,0 +1,156 @@
+"""Reads for the public site. Each costs a fixed number of queries, however much content."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from cms.hours import LONDON, HelplineStatus, is_bank_holiday
+from cms.models.dropins import DropIn, DropInCancellation, Locality
+from cms.models.helpline import HelplineSettings
+from cms.models.taxonomy import Audience, Topic
+from cms.recurrence import rule_dates
+
+# How far ahead a drop-in's next date is looked for.
+NEXT_SESSION_HORIZON_DAYS = 400
+THIS_WEEK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Session:
+    drop_in: DropIn
+    date: date
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.date, self.drop_in.start_time, tzinfo=LONDON)
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.combine(self.date, self.drop_in.end_time, tzinfo=LONDON)
+
+
+@dataclass(frozen=True)
+class Helpline:
+    settings: HelplineSettings
+    status: HelplineStatus
+
+
+def helpline(request, now: datetime | None = None) -> Helpline | None:
+    """The site's helpline settings and whether it is open now, once per request."""
+    if hasattr(request, "_cms_helpline"):
+        return request._cms_helpline
+    settings = HelplineSettings.for_request(request)
+    result = None
+    if settings is not None:
+        closed = set(settings.closures.values_list("date", flat=True)) if settings.pk else set()
+        status = settings.status_at(now or timezone.now(), closed)
+        result = Helpline(settings, status)
+        request._cms_helpline_status = status
+    request._cms_helpline = result
+    return result
+
+
+def listed_drop_ins(locality: Locality | None = None, day: int | None = None) -> QuerySet[DropIn]:
+    drop_ins = (
+        DropIn.objects.filter(is_listed=True)
+        .select_related("locality")
+        .prefetch_related(
+            Prefetch("cancellations", queryset=DropInCancellation.objects.order_by("date"))
+        )
+    )
+    if locality is not None:
+        drop_ins = drop_ins.filter(locality=locality)
+    if day is not None:
+        drop_ins = drop_ins.filter(weekday=day)
+    return drop_ins
+
+
+def sessions_between(drop_in: DropIn, start: date, end: date) -> list[Session]:
+    """Sessions from start to end inclusive, leaving out cancelled dates and bank holidays."""
+    cancelled = {cancellation.date for cancellation in drop_in.cancellations.all()}
+    return [
+        Session(drop_in, day)
+        for day in rule_dates(
+            frequency=drop_in.frequency,
+            weekday=drop_in.weekday,
+            week_of_month=drop_in.week_of_month,
+            starts_on=drop_in.starts_on,
+            ends_on=drop_in.ends_on,
+            start=start,
+            end=end,
+        )
+        if day not in cancelled and not is_bank_holiday(day)
+    ]
+
+
+def next_session(drop_in: DropIn, now: datetime | None = None) -> Session | None:
+    """The next session that has not yet finished."""
+    now = (now or timezone.now()).astimezone(LONDON)
+    today = now.date()
+    end = today + timedelta(days=NEXT_SESSION_HORIZON_DAYS)
+    for session in sessions_between(drop_in, today, end):
+        if session.ends_at > now:
+            return session
+    return None
+
+
+def with_next_sessions(
+    drop_ins: QuerySet[DropIn], now: datetime | None = None
+) -> list[tuple[DropIn, Session | None]]:
+    return [(drop_in, next_session(drop_in, now)) for drop_in in drop_ins]
+
+
+def sessions_this_week(
+    drop_ins: QuerySet[DropIn], now: datetime | None = None, limit: int | None = None
+) -> list[Session]:
+    """Sessions today and in the six days after, not yet finished, in date and time order."""
+    now = (now or timezone.now()).astimezone(LONDON)
+    today = now.date()
+    end = today + timedelta(days=THIS_WEEK_DAYS - 1)
+    sessions = [
+        session
+        for drop_in in drop_ins
+        for session in sessions_between(drop_in, today, end)
+        if session.ends_at > now
+    ]
+    sessions.sort(key=lambda session: (session.starts_at, session.drop_in.name))
+    return sessions[:limit] if limit else sessions
+
+
+def guidance_articles(index_page, topic: Topic | None = None, audience: Audience | None = None):
+    from cms.models.pages import GuidancePage
+
+    articles = GuidancePage.objects.child_of(index_page).live().public().order_by("title")
+    if topic is not None:
+        articles = articles.filter(topics=topic)
+    if audience is not None:
+        articles = articles.filter(audiences=audience)
+    return articles.only("title", "slug", "url_path", "summary", "path", "depth")
+
+
+def guidance_sections(home_page) -> list:
+    """The guidance index pages under the home page, with their first few articles."""
+    from cms.models.pages import GuidanceIndexPage, GuidancePage
+
+    indexes = list(GuidanceIndexPage.objects.child_of(home_page).live().public())
+    if not indexes:
+        return []
+    articles = (
+        GuidancePage.objects.live()
+        .public()
+        .filter(path__startswith=home_page.path, depth=home_page.depth + 2)
+        .order_by("title")
+        .only("title", "slug", "url_path", "summary", "path", "depth")
+    )
+    by_parent: dict[str, list] = {index.path: [] for index in indexes}
+    for article in articles:
+        by_parent.setdefault(article.path[: -home_page.steplen], []).append(article)
+    return [(index, by_parent[index.path]) for index in indexes]
+
+
+def drop_in_finder():
+    from cms.models.pages import DropInFinderPage
+
+    return DropInFinderPage.objects.live().public().first()

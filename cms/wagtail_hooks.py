@@ -1,0 +1,43 @@
+"""Staff tools for the public site: topics, audiences, localities and drop-ins as snippets."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from cms.models import Audience, DropIn, Locality, Topic
+
+
+class DropInViewSet(SnippetViewSet):
+    model = DropIn
+    icon = "date"
+    menu_label = "Drop-ins"
+    list_display = ["name", "venue_name", "locality", "schedule_text", "is_listed"]
+    list_filter = ["locality", "weekday", "is_listed"]
+    search_fields = ["name", "venue_name", "postcode"]
+
+
+class LocalityViewSet(SnippetViewSet):
+    model = Locality
+    icon = "site"
+    list_display = ["name", "slug", "sort_order"]
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    list_display = ["name", "slug", "sort_order"]
+
+
+class AudienceViewSet(SnippetViewSet):
+    model = Audience
+    icon = "group"
+    list_display = ["name", "slug", "sort_order"]
+
+
+class PublicSiteGroup(SnippetViewSetGroup):
+    menu_label = "Public site"
+    menu_icon = "globe"
+    menu_order = 250
+    items = (DropInViewSet, LocalityViewSet, TopicViewSet, AudienceViewSet)
+
+
+register_snippet(PublicSiteGroup)

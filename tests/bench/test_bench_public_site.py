@@ -1,0 +1,130 @@
+"""Serve the demo site with gunicorn and measure the public pages beside a minimal view.
+
+Run with `make bench` (or `pytest tests/bench -m bench -s`). Prints requests per second and
+median latency; asserts only that every response was a 200, never a timing.
+"""
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+pytestmark = pytest.mark.bench
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+WORKERS = os.environ.get("BENCH_WORKERS", "4")
+URLS = {
+    "minimal Django view (baseline)": "/bench/minimal/",
+    "home page": "/",
+    "guidance article": "/guidance/coercive-control/",
+    "drop-in finder": "/drop-ins/",
+    "drop-in finder, North": "/drop-ins/?locality=north",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment(var_dir: Path) -> dict:
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_VERSION"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.bench.settings_public_site",
+        DEBUG="0",
+        SECRET_KEY="bench-" + Fernet.generate_key().decode(),
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        VAR_DIR=str(var_dir),
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    if not os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = f"sqlite:///{var_dir / 'bench.sqlite3'}"
+    return env
+
+
+def _get(url: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        response.read()
+        return response.status, time.perf_counter() - started
+
+
+def _measure(base: str, path: str) -> dict:
+    url = base + path
+    for _ in range(20):  # warm up every worker
+        _get(url)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CONCURRENCY) as pool:
+        results = list(pool.map(lambda _: _get(url), range(REQUESTS)))
+    elapsed = time.perf_counter() - started
+    statuses = {status for status, _ in results}
+    latencies = [seconds for _, seconds in results]
+    return {
+        "statuses": statuses,
+        "rps": REQUESTS / elapsed,
+        "median_ms": statistics.median(latencies) * 1000,
+        "p95_ms": statistics.quantiles(latencies, n=20)[18] * 1000,
+    }
+
+
+def test_public_site_throughput(tmp_path):
+    env = _environment(tmp_path)
+    python = sys.executable
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        subprocess.run(
+            [python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--workers",
+            WORKERS,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                _get(base + "/bench/minimal/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = {name: _measure(base, path) for name, path in URLS.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(
+        f"\ngunicorn {WORKERS} sync workers, {CONCURRENCY} concurrent clients, "
+        f"{REQUESTS} requests each, database {env['DATABASE_URL'].split(':')[0]}"
+    )
+    print(f"{'page':<34}{'req/s':>9}{'median ms':>12}{'p95 ms':>9}")
+    for name, result in results.items():
+        print(
+            f"{name:<34}{result['rps']:>9.1f}{result['median_ms']:>12.1f}{result['p95_ms']:>9.1f}"
+        )
+    for name, result in results.items():
+        assert result["statuses"] == {200}, (name, result["statuses"])

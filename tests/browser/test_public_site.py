@@ -1,0 +1,133 @@
+"""A reader's journeys through the public site in Chromium: guidance to the finder, keyboard
+only, axe-core on every page type, and reflow at 320 CSS pixels."""
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from tests.browser.fixtures import assert_no_axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PAGE_TYPES = {
+    "home": "/",
+    "guidance index": "/guidance/",
+    "guidance article": "/guidance/what-is-domestic-abuse/",
+    "finder": "/drop-ins/",
+    "finder with an error": "/drop-ins/?locality=atlantis",
+    "safety page": "/staying-safe-online/",
+    "standard page": "/about-us/",
+    "accessibility statement": "/accessibility-statement/",
+    "privacy notice": "/privacy-notice/",
+    "search results": "/search/?q=abuse",
+    "empty search": "/search/?q=",
+}
+
+
+@pytest.fixture
+def site(transactional_db):
+    from cms import demo
+
+    cache.clear()
+    demo.seed()
+    yield
+    cache.clear()
+
+
+def test_home_to_an_article_to_the_finder_filtered_to_north(page, site):
+    page.goto("/")
+    page.get_by_role("link", name="Coercive control").first.click()
+    assert page.locator("h1").inner_text() == "Coercive control"
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Find a drop-in").click()
+    page.get_by_label("Area").select_option("north")
+    page.get_by_role("button", name="Show drop-ins").click()
+    page.wait_for_url("**/drop-ins/?locality=north*")
+    cards = page.locator(".govuk-summary-card")
+    expect(cards).to_have_count(2)
+    assert "Southgate" not in page.locator("main").inner_text()
+    for next_date in cards.locator(".portal-next-date").all_inner_texts():
+        assert any(day in next_date for day in ("Monday", "Thursday")), next_date
+
+
+def test_exit_this_page_from_an_article(page, site, settings):
+    page.goto("/guidance/coercive-control/")
+    page.get_by_role("button", name="Emergency Exit this page").click()
+    page.wait_for_url(settings.EXIT_PAGE_URL)
+
+
+def test_shift_three_times_leaves_the_finder(page, site, settings):
+    page.goto("/drop-ins/")
+    page.locator("h1").click()
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(settings.EXIT_PAGE_URL)
+
+
+def _focus_order(page, limit=80) -> list[str]:
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        label = page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              if (!el || el === document.body) return null;
+              return (el.tagName + ':' + (el.getAttribute('name') || el.textContent || '')
+                .trim().replace(/\\s+/g, ' ')).slice(0, 60);
+            }"""
+        )
+        if label is None or (seen and label == seen[0]):
+            break
+        seen.append(label)
+    return seen
+
+
+def test_keyboard_alone_reaches_every_finder_control_in_order(page, site):
+    page.goto("/drop-ins/")
+    order = _focus_order(page)
+    assert order[0] == "A:Exit this page"
+    expected = [
+        "SELECT:locality",
+        "SELECT:day",
+        "BUTTON:Show drop-ins",
+        "A:Add the drop-ins to your calendar (.ics)",
+    ]
+    positions = [order.index(name) for name in expected]
+    assert positions == sorted(positions), order
+    # The Exit this page button comes before the page's own controls.
+    assert order.index("A:Emergency Exit this page") < positions[0]
+    # Choosing with the keyboard only: filter to North and submit.
+    page.focus("#id_locality")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.focus("button.govuk-button--secondary")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/drop-ins/?locality=*")
+
+
+def test_keyboard_alone_reaches_every_search_control(page, site):
+    page.goto("/search/?q=abuse")
+    order = _focus_order(page, limit=120)
+    for name in ["INPUT:q", "BUTTON:Search"]:
+        assert name in order, order
+    assert order.index("INPUT:q") < order.index("BUTTON:Search")
+    page.focus("#id_q")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("drop-in")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=drop-in")
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_no_axe_violations_on_each_public_page_type(page, site, name):
+    page.goto(PAGE_TYPES[name])
+    assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_no_horizontal_scrolling_at_320_pixels(page, site, name):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(PAGE_TYPES[name])
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"

@@ -1,0 +1,247 @@
+"""The public pages: every type renders, filters and search survive bad input, anonymous pages
+are cacheable and cookie-free, and the number of queries does not grow with the content."""
+
+from datetime import date, datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import GroupPagePermission, Page, WorkflowPage
+
+from cms.hours import LONDON
+from cms.models import DropIn, DropInCancellation, GuidanceIndexPage, GuidancePage, Locality
+from tests.cms.factories import DropInFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "/",
+    "/guidance/",
+    "/guidance/coercive-control/",
+    "/guidance/for-professionals/",
+    "/drop-ins/",
+    "/staying-safe-online/",
+    "/accessibility-statement/",
+    "/privacy-notice/",
+    "/about-us/",
+    "/search/?q=coercive+control",
+]
+
+
+def test_demo_content_is_there_and_seeding_again_changes_nothing(demo_site):
+    from cms import demo
+
+    counts = (Page.objects.count(), DropIn.objects.count(), GuidancePage.objects.count())
+    demo.seed()
+    assert (Page.objects.count(), DropIn.objects.count(), GuidancePage.objects.count()) == counts
+    assert GuidancePage.objects.live().count() >= 8
+    assert set(Locality.objects.values_list("slug", flat=True)) == {"north", "central", "south"}
+    for locality in Locality.objects.all():
+        assert locality.drop_ins.exists()
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_every_public_page_renders_with_get_help_now(client, demo_site, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="get-help-now"' in html
+    assert "0808 2000 247" in html and "press 55" in html
+    assert 'href="/exit/"' in html
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_anonymous_pages_set_no_cookie_and_may_be_cached_publicly(client, demo_site, url):
+    response = client.get(url)
+    assert response.cookies == {}
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control
+    assert 0 <= int(cache_control.split("max-age=")[1].split(",")[0]) <= 300
+
+
+def test_signed_in_people_get_pages_that_are_not_stored(client, demo_site):
+    client.force_login(UserFactory())
+    for url in ["/", "/drop-ins/", "/search/?q=help"]:
+        cache_control = client.get(url)["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control
+
+
+def test_cache_lifetime_ends_when_the_helpline_closes(client, demo_site):
+    with time_machine.travel(datetime(2026, 11, 27, 17, 58, tzinfo=LONDON), tick=False):
+        response = client.get("/")
+    assert "Open now, until 6pm" in response.content.decode()
+    assert "max-age=120" in response["Cache-Control"]
+
+
+def test_helpline_status_on_every_page(client, demo_site):
+    with time_machine.travel(datetime(2026, 11, 27, 19, 0, tzinfo=LONDON), tick=False):
+        html = client.get("/guidance/coercive-control/").content.decode()
+    assert "Closed now, opens 8am Monday" in html
+
+
+def test_navigation_and_footer_come_from_the_pages(client, demo_site):
+    html = client.get("/guidance/coercive-control/").content.decode()
+    assert 'href="/guidance/" aria-current="page"' in html
+    assert 'href="/drop-ins/"' in html
+    for link in ["/staying-safe-online/", "/accessibility-statement/", "/privacy-notice/"]:
+        assert f'class="govuk-footer__link" href="{link}"' in html
+
+
+def test_guidance_filters_by_topic_and_audience(client, demo_site):
+    html = client.get("/guidance/?topic=economic").content.decode()
+    assert "Economic abuse" in html and "Making a safety plan" not in html
+    html = client.get("/guidance/?audience=employers").content.decode()
+    assert "a guide for employers" in html and "Coercive control</a>" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?topic=nonsense",
+        "?audience=%3Cscript%3Ealert(1)%3C/script%3E",
+        "?topic=economic&page=999",
+        "?page=-1",
+        "?page=abc",
+        "?topic=" + "x" * 5000,
+    ],
+)
+def test_guidance_with_bad_filters_is_a_clear_page(client, demo_site, query):
+    response = client.get("/guidance/" + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    if "nonsense" in query or "script" in query:
+        assert "govuk-error-message" in html and "from the list" in html
+
+
+def test_finder_filters_by_locality_and_day(client, demo_site):
+    html = client.get("/drop-ins/?locality=north").content.decode()
+    assert "Monday coffee morning" in html and "Southgate Friday drop-in" not in html
+    html = client.get("/drop-ins/?day=friday").content.decode()
+    assert "Southgate Friday drop-in" in html and "Monday coffee morning" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?locality=atlantis", "?day=blursday", "?locality=north&day=%00", "?day=" + "y" * 9000],
+)
+def test_finder_with_bad_filters_is_a_clear_page(client, demo_site, query):
+    response = client.get("/drop-ins/" + query)
+    assert response.status_code == 200
+    assert "There is no problem" not in response.content.decode()
+    assert "govuk-error-message" in response.content.decode()
+
+
+def test_finder_shows_next_dates_and_cancellations(client, demo_site):
+    with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=LONDON), tick=False):
+        coffee = DropIn.objects.get(name="Monday coffee morning")
+        DropInCancellation.objects.filter(drop_in=coffee).delete()
+        DropInCancellation.objects.create(
+            drop_in=coffee, date=date(2026, 11, 23), reason="Venue closed"
+        )
+        html = client.get("/drop-ins/?locality=north").content.decode()
+    assert "Monday 30 November 2026, 10am to midday" in html
+    assert "23 November 2026: Venue closed" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?q=",
+        "?q=%20%20",
+        "?q=" + "a" * 5000,
+        "?q=%3Cscript%3Ealert(1)%3C/script%3E",
+        "?q=abuse&page=999",
+        "?q=abuse&page=zero",
+        "?q=%00%01",
+        "?q=%27%22%3B--",
+    ],
+)
+def test_search_survives_bad_input(client, demo_site, query):
+    response = client.get("/search/" + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    if len(query) > 1000:
+        assert "up to 200 characters" in html
+
+
+def test_search_finds_guidance_and_drop_ins(client, demo_site):
+    html = client.get("/search/?q=coercive").content.decode()
+    assert 'href="/guidance/coercive-control/"' in html
+    html = client.get("/search/?q=Northfield").content.decode()
+    assert "Monday coffee morning" in html and 'href="/drop-ins/#drop-in-' in html
+
+
+def test_search_results_are_paginated(client, demo_site):
+    index = GuidanceIndexPage.objects.get()
+    for number in range(12):
+        index.add_child(
+            instance=GuidancePage(
+                title=f"Refuge places {number}", slug=f"refuge-{number}", summary="Refuge", body=[]
+            )
+        )
+    html = client.get("/search/?q=refuge").content.decode()
+    assert "govuk-pagination" in html and "page=2" in html
+    assert client.get("/search/?q=refuge&page=2").status_code == 200
+
+
+def test_sitemap_lists_guidance(client, demo_site):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert b"/guidance/coercive-control/</loc>" in response.content
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _add_content(count: int) -> None:
+    index = GuidanceIndexPage.objects.get()
+    north = Locality.objects.get(slug="north")
+    for number in range(count):
+        page = GuidancePage(
+            title=f"Extra guidance {number}", slug=f"extra-{number}", summary="More", body=[]
+        )
+        index.add_child(instance=page)
+        page.topics.add(*page.topics.model.objects.all()[:2])
+        page.save()
+        drop_in = DropInFactory(name=f"Extra drop-in {number}", locality=north)
+        DropInCancellation.objects.create(drop_in=drop_in, date=date(2027, 1, 4))
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/guidance/coercive-control/", "/drop-ins/", "/drop-ins/?locality=north"]
+)
+def test_queries_do_not_grow_with_pages_or_drop_ins(
+    client, demo_site, url, django_assert_max_num_queries
+):
+    client.get(url)  # warm the per-site caches (links, site root paths)
+    before = _queries(client, url)
+    _add_content(15)
+    client.get(url)
+    after = _queries(client, url)
+    assert after == before
+    with django_assert_max_num_queries(16):
+        client.get(url)
+
+
+def test_editors_write_pages_and_moderators_sign_them_off(demo_site):
+    editor = UserFactory(roles=["Editor"])
+    article = GuidancePage.objects.get(slug="coercive-control")
+    permissions = article.permissions_for_user(editor)
+    assert permissions.can_edit() and not permissions.can_publish()
+    root = Page.get_first_root_node()
+    assert GroupPagePermission.objects.filter(
+        group__name="Editor", page=root, permission__codename="add_page"
+    ).exists()
+    workflow = WorkflowPage.objects.get(page=root).workflow
+    task = workflow.tasks.get().specific
+    assert [group.name for group in task.groups.all()] == ["Moderators"]
+    assert editor.has_perm("cms.change_dropin") and editor.has_perm("cms.change_helplinesettings")
+    assert not editor.has_perm("wagtailcore.publish_page")
