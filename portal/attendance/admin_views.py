@@ -1,0 +1,107 @@
+"""The register screen in the staff area: a list of the registers a person may take, and the
+register itself (radios per person, "Mark all present"), built to work on a phone and
+without JavaScript."""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from portal import audit
+from portal.attendance import selectors, services
+from portal.attendance.forms import RegisterForm
+from portal.attendance.registry import source_by_key, sources
+
+# "My registers" shows the last week (registers are often finished afterwards) and the next.
+LIST_WINDOW = timedelta(days=7)
+
+
+def register_list(request):
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start, end = today - LIST_WINDOW, today + LIST_WINDOW + timedelta(days=1)
+    groups = []
+    for source in sources():
+        if not source.takes_registers(request.user):
+            continue
+        occurrences = list(
+            source.occurrences_for(request.user).filter(
+                **{
+                    f"{source.starts_at_field}__gte": start,
+                    f"{source.starts_at_field}__lt": end,
+                }
+            )
+        )
+        ids = [o.pk for o in occurrences]
+        marked = selectors.mark_counts(source, ids)
+        expected = source.expected_counts(ids)
+        groups.append(
+            {
+                "source": source,
+                "rows": [
+                    {
+                        "occurrence": o,
+                        "title": source.title(o),
+                        "starts_at": timezone.localtime(source.starts_at(o)),
+                        "is_today": _same_day(source.starts_at(o), today),
+                        "marked": marked.get(o.pk, 0),
+                        "expected": expected.get(o.pk, 0),
+                    }
+                    for o in occurrences
+                ],
+            }
+        )
+    return TemplateResponse(
+        request,
+        "attendance/admin/register_list.html",
+        {"groups": groups, "header_title": "Registers", "page_title": "Registers"},
+    )
+
+
+def _same_day(moment: datetime, today: datetime) -> bool:
+    return timezone.localtime(moment).date() == today.date()
+
+
+def register(request, source_key: str, pk: int):
+    source = source_by_key(source_key)
+    occurrence = get_object_or_404(source.queryset(), pk=pk)
+    if not source.may_take(request.user, occurrence):
+        # A real 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
+        return TemplateResponse(
+            request,
+            "attendance/admin/not_yours.html",
+            {"header_title": "Register", "page_title": "Register"},
+            status=403,
+        )
+    if source.audit_views and request.method == "GET":
+        audit.record_view(request, occurrence)
+    rows = selectors.register_rows(source, occurrence)
+    form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)
+    if request.method == "POST":
+        if "mark_all_present" in request.POST:
+            changed = services.mark_all_present(occurrence, by=request.user)
+            messages.success(request, f"Marked {changed} more as present.")
+            return redirect(request.path)
+        if form.is_valid():
+            try:
+                services.take_register(occurrence, form.statuses(), by=request.user)
+            except services.RegisterError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Register saved.")
+                return redirect(request.path)
+    title = source.title(occurrence)
+    return TemplateResponse(
+        request,
+        "attendance/admin/register.html",
+        {
+            "form": form,
+            "title": title,
+            "starts_at": timezone.localtime(source.starts_at(occurrence)),
+            "ends_at": timezone.localtime(source.ends_at(occurrence)),
+            "unmarked": sum(1 for row in rows if not row.mark),
+            "header_title": f"Register: {title}",
+            "page_title": "Register",
+        },
+    )

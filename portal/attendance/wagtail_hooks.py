@@ -1,0 +1,37 @@
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from portal.attendance import admin_views
+from portal.attendance.registry import sources
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("registers/", admin_views.register_list, name="attendance_registers"),
+        path(
+            "registers/<str:source_key>/<int:pk>/",
+            admin_views.register,
+            name="attendance_register",
+        ),
+    ]
+
+
+class RegistersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return any(source.takes_registers(request.user) for source in sources())
+
+
+@hooks.register("register_admin_menu_item")
+def registers_menu_item():
+    return RegistersMenuItem(
+        "Registers", reverse("attendance_registers"), icon_name="tasks", order=205
+    )
+
+
+@hooks.register("insert_global_admin_css")
+def register_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("attendance/register.css"))

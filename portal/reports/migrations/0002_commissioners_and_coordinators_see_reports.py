@@ -1,0 +1,18 @@
+from django.db import migrations
+
+from portal.accounts.roles import grant
+
+GRANTS = {
+    "Commissioner": ["reports.view_reports"],
+    "Coordinator": ["reports.view_reports"],
+}
+
+
+def grant_roles(apps, schema_editor):
+    grant(apps, GRANTS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("reports", "0001_initial"), ("accounts", "0002_staff_roles")]
+
+    operations = [migrations.RunPython(grant_roles, migrations.RunPython.noop)]

@@ -1,0 +1,95 @@
+"""The service's reports in the staff area, each with XLSX and CSV export."""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django_filters import DateFromToRangeFilter
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
+
+from portal.reports.registry import all_reports, report_by_slug
+
+PERMISSION = "reports.view_reports"
+
+
+def _check(user) -> None:
+    if not user.has_perm(PERMISSION):
+        raise PermissionDenied
+
+
+class DateRangeFilterSet(WagtailFilterSet):
+    held = DateFromToRangeFilter(label="Held between", widget=DateRangePickerWidget)
+
+
+def report_index(request):
+    _check(request.user)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "reports": all_reports(),
+            "header_title": "Service reports",
+            "page_title": "Service reports",
+        },
+    )
+
+
+class ServiceReportView(ReportView):
+    """One registered report. Its rows are aggregates, not model instances, so the date
+    filter is passed to the report's query rather than applied to a queryset afterwards."""
+
+    header_icon = "table"
+    filterset_class = DateRangeFilterSet
+    paginate_by = 100
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.report = report_by_slug(kwargs["slug"])
+        self.list_export = [key for key, _ in self.report.columns]
+        self.export_headings = dict(self.report.columns)
+        self.columns = [Column(key, label=heading) for key, heading in self.report.columns]
+        self.export_filename = self.report.slug
+
+    def dispatch(self, request, *args, **kwargs):
+        _check(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.report.title
+
+    def get_page_subtitle(self):
+        return self.report.description
+
+    @property
+    def index_url(self):
+        return self.request.path
+
+    @property
+    def index_results_url(self):
+        return self.request.path
+
+    def get_filterset_kwargs(self):
+        # The filter form only collects the dates; there is no queryset for it to filter.
+        return {**super().get_filterset_kwargs(), "queryset": Group.objects.none()}
+
+    def date_range(self):
+        if self.filters and self.filters.is_valid():
+            held = self.filters.form.cleaned_data.get("held")
+            if held:
+                return held.start, held.stop
+        return None, None
+
+    def get_filtered_queryset(self):
+        return list(self.report.rows(*self.date_range()))
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": "", "label": "Reports"},
+            {"url": "", "label": self.report.title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["report"] = self.report
+        return context

@@ -1,0 +1,140 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from portal import audit
+from portal.attendance import selectors, services
+from portal.attendance.models import AttendanceMark
+from portal.attendance.registry import source_for
+from portal.models import OutboxMessage
+from tests.attendance import factories
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _attendees(session, booker, n):
+    people = [(f"Person {i}", f"person{i}@example.org", None) for i in range(n)]
+    return list(factories.booking(session, booker, people=people).attendees.all())
+
+
+def test_taking_the_register_records_each_status_and_audits_it(past_session, trainer, learner):
+    first, second = _attendees(past_session, learner, 2)
+    changed = services.take_register(
+        past_session, {first.pk: "present", second.pk: "apologies"}, by=trainer
+    )
+    assert changed == 2
+    marks = {m.person_id: m for m in services.marks_of(past_session)}
+    assert marks[first.pk].status == "present"
+    assert marks[second.pk].status == "apologies"
+    assert marks[first.pk].marked_by == trainer
+    assert audit.trail_for(marks[first.pk]).get().detail == {"status": "present"}
+
+    # Changing a mark updates the one row and audits the change; saving it again changes nothing.
+    services.mark(past_session, second, "late", by=trainer)
+    assert services.marks_of(past_session).count() == 2
+    assert audit.trail_for(marks[second.pk]).first().detail == {
+        "status": "late",
+        "previous": "apologies",
+    }
+    assert services.take_register(past_session, {second.pk: "late"}, by=trainer) == 0
+
+
+def test_only_people_on_the_register_and_known_statuses_are_accepted(
+    past_session, trainer, learner, course_page
+):
+    (attendee,) = _attendees(past_session, learner, 1)
+    other_session = factories.session(course_page, trainers=[trainer])
+    (stranger,) = _attendees(other_session, learner, 1)
+    with pytest.raises(services.RegisterError, match="not on this register"):
+        services.take_register(past_session, {stranger.pk: "present"}, by=trainer)
+    with pytest.raises(services.RegisterError, match="not a register status"):
+        services.take_register(past_session, {attendee.pk: "asleep"}, by=trainer)
+    assert not AttendanceMark.objects.exists()
+
+
+def test_mark_all_present_marks_only_those_not_yet_marked(past_session, trainer, learner):
+    first, second, third = _attendees(past_session, learner, 3)
+    services.mark(past_session, first, "apologies", by=trainer)
+    assert services.mark_all_present(past_session, by=trainer) == 2
+    statuses = dict(services.marks_of(past_session).values_list("person_id", "status"))
+    assert statuses == {first.pk: "apologies", second.pk: "present", third.pk: "present"}
+    assert services.mark_all_present(past_session, by=trainer) == 0
+
+
+def test_only_the_sessions_trainers_and_coordinators_may_take_its_register(
+    past_session, trainer, coordinator, learner
+):
+    (attendee,) = _attendees(past_session, learner, 1)
+    other_trainer = UserFactory(roles=["Trainer"])
+    for outsider in (other_trainer, learner):
+        with pytest.raises(PermissionDenied):
+            services.take_register(past_session, {attendee.pk: "present"}, by=outsider)
+        with pytest.raises(PermissionDenied):
+            services.mark_all_present(past_session, by=outsider)
+    assert not AttendanceMark.objects.exists()
+    services.mark(past_session, attendee, "absent", by=coordinator)
+    services.mark(past_session, attendee, "present", by=trainer)
+
+
+def test_a_cancelled_attendee_stays_on_the_register_once_marked(past_session, trainer, learner):
+    first, second = _attendees(past_session, learner, 2)
+    services.mark(past_session, second, "absent", by=trainer)
+    second.status = "cancelled"
+    second.save()
+    rows = selectors.register_rows(source_for(past_session), past_session)
+    assert [(r.entry.person.pk, r.status) for r in rows] == [(first.pk, ""), (second.pk, "absent")]
+    assert rows[1].entry.detail == "No longer booked"
+
+
+def test_completion_counts_present_and_late(past_session, trainer, learner):
+    first, second, third = _attendees(past_session, learner, 3)
+    services.take_register(
+        past_session, {first.pk: "present", second.pk: "late", third.pk: "apologies"}, by=trainer
+    )
+    source = source_for(past_session)
+    assert selectors.completion(source, past_session, first).completed
+    assert selectors.completion(source, past_session, second).completed
+    assert not selectors.completion(source, past_session, third).completed
+
+
+@pytest.mark.parametrize(("attended", "completed"), [(3, True), (2, False), (4, True)])
+def test_a_share_rule_like_three_quarters_of_the_weeks(attended, completed):
+    done = selectors.Completion(attended=attended, total=4, required_share=Decimal("0.75"))
+    assert done.completed is completed
+    assert not selectors.Completion(0, 0, Decimal("0.75")).completed
+
+
+def _feedback_messages():
+    return OutboxMessage.objects.filter(kind="attendance.feedback_request")
+
+
+def test_feedback_is_asked_once_of_those_who_came_after_a_past_session(
+    past_session, trainer, learner, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second = _attendees(past_session, learner, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.take_register(past_session, {first.pk: "present", second.pk: "absent"}, by=trainer)
+    assert _feedback_messages().count() == 1
+    (email,) = mailoutbox
+    assert email.to == [first.email]
+    assert "/attendance/feedback/" in email.body
+    assert "/attendance/certificates/link/" in email.body
+    services.take_register(past_session, {first.pk: "late"}, by=trainer)
+    assert services.send_due_feedback() == 0
+    assert _feedback_messages().count() == 1
+
+
+def test_feedback_for_a_register_taken_during_the_session_waits_until_it_ends(
+    upcoming_session, trainer, learner
+):
+    (attendee,) = _attendees(upcoming_session, learner, 1)
+    services.mark_all_present(upcoming_session, by=trainer)
+    assert not _feedback_messages().exists()
+    assert services.send_due_feedback() == 0
+    after = upcoming_session.ends_at + timedelta(minutes=5)
+    assert services.send_due_feedback(now=after) == 1
+    assert services.send_due_feedback(now=after) == 0
+    assert _feedback_messages().count() == 1

@@ -1,0 +1,72 @@
+"""A trainer takes the register on a phone, with the keyboard, after signing in with a code."""
+
+import pytest
+
+from tests.browser.fixtures import assert_no_axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def register_session(transactional_db):
+    from allauth.mfa.totp.internal.auth import TOTP
+    from wagtail.models import Page
+
+    from tests.attendance import factories
+    from tests.factories import UserFactory
+    from tests.portal.test_accounts import TOTP_SECRET
+
+    trainer = UserFactory(email="trainer@example.org", roles=["Trainer"])
+    TOTP.activate(trainer, TOTP_SECRET)
+    root = Page.get_first_root_node().add_child(instance=Page(title="Home", slug="home-test"))
+    session = factories.session(factories.course(root), trainers=[trainer])
+    people = [
+        ("Asha Patel", "asha@example.org", None),
+        ("Ben Okafor", "ben@example.org", None),
+        ("Cara Jones", "cara@example.org", None),
+    ]
+    factories.booking(session, UserFactory(), people=people)
+    return trainer, session
+
+
+def test_a_trainer_takes_the_register_on_a_phone_with_the_keyboard(page, register_session):
+    from portal.attendance import services
+    from tests.factories import PASSWORD
+    from tests.portal.test_accounts import _code
+
+    trainer, session = register_session
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(trainer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/2fa/authenticate/")
+    page.get_by_label("Code").fill(_code())
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/profile/")
+
+    page.goto("/admin/registers/")
+    page.get_by_role("link", name="DA awareness level 1").click()
+    page.wait_for_url(f"**/admin/registers/courses.session/{session.pk}/")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Mark all present").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.get_by_role("group", name="Ben Okafor").get_by_label("Present").is_checked()
+
+    # Ben was late: from his "Present" radio the arrow key moves to "Late"; Enter saves.
+    page.get_by_role("group", name="Ben Okafor").get_by_label("Present").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.get_by_text("Register saved.").wait_for()
+    statuses = dict(services.marks_of(session).values_list("person_id", "status"))
+    names = dict(session.attendees.values_list("pk", "name"))
+    assert {names[pk]: status for pk, status in statuses.items()} == {
+        "Asha Patel": "present",
+        "Ben Okafor": "late",
+        "Cara Jones": "present",
+    }
+    assert page.get_by_role("group", name="Ben Okafor").get_by_label("Late").is_checked()
+    page.wait_for_timeout(1000)  # let the message finish fading in before checking contrast
+    assert_no_axe_violations(page)

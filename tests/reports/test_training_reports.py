@@ -1,0 +1,183 @@
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from courses import reports
+from courses.models import Audience
+from portal.attendance import services
+from portal.attendance.models import FeedbackResponse
+from portal.places import HoldingStatus
+from tests.attendance import factories
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def figures(course_page, site_root, trainer):
+    """Two courses. Session A: a business books 3 at £45 (2 present, 1 absent) and a member of
+    the public 1 free (late). Session B: a council officer (apologies) and one unmarked."""
+    business = OrganisationFactory(name="Northgate Logistics", sector="business")
+    council = OrganisationFactory(name="The Council", sector="council")
+    other_course = factories.course(site_root, title="Coercive control", cpd_hours=Decimal(2))
+    a = factories.session(course_page, trainers=[trainer], starts_in=timedelta(days=-2))
+    b = factories.session(other_course, trainers=[trainer], starts_in=timedelta(days=-1))
+    people = [(f"Staff {i}", f"staff{i}@northgate.example", None) for i in range(3)]
+    paid = factories.booking(
+        a,
+        UserFactory(),
+        people=people,
+        organisation=business,
+        audience=Audience.BUSINESS,
+        unit_price_pence=4500,
+    )
+    public = factories.booking(a, UserFactory(email="pat@example.com"))
+    officer = factories.booking(
+        b, UserFactory(), organisation=council, audience=Audience.COUNCIL_STAFF
+    )
+    factories.booking(b, UserFactory())
+    # Not income: a cancelled paid booking and one still held while paying.
+    factories.booking(a, UserFactory(), unit_price_pence=4500, status=HoldingStatus.CANCELLED)
+    factories.booking(a, UserFactory(), unit_price_pence=4500, status=HoldingStatus.HELD)
+    staff = list(paid.attendees.order_by("pk"))
+    services.take_register(
+        a,
+        {
+            staff[0].pk: "present",
+            staff[1].pk: "present",
+            staff[2].pk: "absent",
+            public.attendees.get().pk: "late",
+        },
+        by=trainer,
+    )
+    services.mark(b, officer.attendees.get(), "apologies", by=trainer)
+    for attendee, rating in [(staff[0], 5), (staff[1], 4), (public.attendees.get(), 2)]:
+        mark = services.marks_of(a).get(person_id=attendee.pk)
+        services.submit_feedback(services.feedback_token(mark), rating=rating)
+    return {"a": a, "b": b}
+
+
+def test_people_trained_by_sector_audience_and_month(figures):
+    assert reports.trained_by_sector() == [
+        {"sector": "Business", "places": 2, "people": 2},
+        {"sector": "Individual (no organisation)", "places": 1, "people": 1},
+    ]
+    assert reports.trained_by_audience() == [
+        {"audience": "Business", "places": 2, "people": 2},
+        {"audience": "Member of the public", "places": 1, "people": 1},
+    ]
+    (month,) = [
+        {k: v for k, v in row.items() if k != "month_start"} for row in reports.trained_by_month()
+    ] or [None]
+    assert month["places"] == 3
+    tomorrow = figures["a"].starts_at.date() + timedelta(days=1)
+    assert reports.trained_by_sector(date_from=tomorrow) == []
+
+
+def test_attendance_and_no_show_rates(figures):
+    by_session = {row["pk"]: row for row in reports.attendance_by_session()}
+    a, b = by_session[figures["a"].pk], by_session[figures["b"].pk]
+    assert (a["booked"], a["marked"], a["present"], a["late"], a["absent"]) == (4, 4, 2, 1, 1)
+    assert (a["attendance_rate"], a["no_show_rate"]) == ("75%", "25%")
+    assert (b["booked"], b["marked"], b["apologies"]) == (2, 1, 1)
+    assert (b["attendance_rate"], b["no_show_rate"]) == ("0%", "0%")
+    by_course = {row["course"]: row for row in reports.attendance_by_course()}
+    assert by_course["DA awareness level 1"]["attendance_rate"] == "75%"
+    assert by_course["Coercive control"]["marked"] == 1
+
+
+def test_income_counts_confirmed_places_at_their_price(figures):
+    (row,) = reports.income_by_course_and_month()
+    assert (row["course"], row["places"], row["income"]) == (
+        "DA awareness level 1",
+        3,
+        Decimal("135.00"),
+    )
+
+
+def test_feedback_scores_per_course(figures):
+    (row,) = reports.feedback_by_course()
+    assert row["course"] == "DA awareness level 1"
+    assert (row["responses"], row["average"], row["good_share"]) == (3, Decimal("3.7"), "67%")
+    assert FeedbackResponse.objects.count() == 3
+
+
+REPORTS = [
+    "training-by-sector",
+    "training-by-audience",
+    "training-by-month",
+    "attendance-by-session",
+    "attendance-by-course",
+    "training-income",
+    "training-feedback",
+]
+
+
+@pytest.mark.parametrize("role", ["Commissioner", "Coordinator"])
+def test_commissioners_and_coordinators_see_every_report(staff_client, figures, role):
+    client = staff_client(UserFactory(roles=[role]))
+    index = client.get(reverse("service_reports"))
+    assert index.status_code == 200
+    for slug in REPORTS:
+        response = client.get(reverse("service_report", args=[slug]))
+        assert response.status_code == 200, slug
+
+
+@pytest.mark.parametrize("role", ["Trainer", "Editor"])
+def test_other_staff_do_not_see_the_reports(staff_client, figures, role):
+    client = staff_client(UserFactory(roles=[role]))
+    assert client.get(reverse("service_reports")).status_code != 200
+    assert client.get(reverse("service_report", args=[REPORTS[0]])).status_code != 200
+    assert not client.get(reverse("service_report", args=[REPORTS[0]])).content.count(b"Business")
+
+
+def test_reports_export_as_xlsx_and_csv(staff_client, figures):
+    client = staff_client(UserFactory(roles=["Commissioner"]))
+    url = reverse("service_report", args=["training-by-sector"])
+    response = client.get(url, {"export": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Sector", "Places attended", "Different people (by email)")
+    assert rows[1] == ("Business", 2, 2)
+    response = client.get(url, {"export": "csv"})
+    text = b"".join(response.streaming_content).decode()
+    assert list(csv.reader(io.StringIO(text)))[1] == ["Business", "2", "2"]
+
+
+def test_the_date_filter_narrows_the_report(staff_client, figures):
+    client = staff_client(UserFactory(roles=["Commissioner"]))
+    day = figures["b"].starts_at.date()
+    response = client.get(
+        reverse("service_report", args=["attendance-by-session"]),
+        {"held_from": day.isoformat(), "held_to": day.isoformat(), "export": "csv"},
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r[0] for r in rows[1:]] == ["Coercive control"]
+
+
+@pytest.mark.parametrize("slug", REPORTS)
+def test_report_queries_do_not_grow_with_rows(
+    staff_client, figures, slug, course_page, trainer, django_assert_max_num_queries
+):
+    client = staff_client(UserFactory(roles=["Commissioner"]))
+    url = reverse("service_report", args=[slug])
+    with django_assert_max_num_queries(50) as few:
+        client.get(url)
+    for day in range(3, 8):
+        session = factories.session(course_page, trainers=[trainer], starts_in=timedelta(days=-day))
+        booking = factories.booking(
+            session,
+            UserFactory(),
+            organisation=OrganisationFactory(sector="voluntary"),
+            unit_price_pence=1000,
+        )
+        mark = services.mark(session, booking.attendees.get(), "present", by=trainer)
+        services.submit_feedback(services.feedback_token(mark), rating=3)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
