@@ -1,6 +1,9 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
 SHELL := /bin/bash
 PY := .venv/bin/python
+# uv installs the locked packages; where it is not on the PATH it is bootstrapped into var/tools
+# (a plain venv, so Debian's externally-managed system Python is never touched).
+UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 PORT ?= 8000
 # Development only: DEBUG on, development secrets kept under var/ (never in production).
 DEV := DEBUG=1
@@ -24,11 +27,14 @@ install: .venv/.installed
 install-test: install
 	@test -x /usr/bin/chromium || echo "note: browser tests need Chromium: apt-get install -y chromium"
 
-.venv/.installed: requirements.lock
-	@command -v uv >/dev/null || python3 -m pip install --quiet uv
-	uv venv --quiet --allow-existing -p 3.11 .venv
-	uv pip sync --quiet -p .venv/bin/python requirements.lock
+.venv/.installed: requirements.lock $(UV)
+	$(UV) venv --quiet --allow-existing -p 3.11 .venv
+	$(UV) pip sync --quiet -p .venv/bin/python requirements.lock
 	@touch $@
+
+var/tools/bin/uv:
+	python3 -m venv var/tools
+	var/tools/bin/pip install --quiet uv
 
 assets: portal/static/govuk/portal.css
 portal/static/govuk/portal.css: package-lock.json assets/portal.scss assets/build.mjs
@@ -48,8 +54,8 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-lock: ## re-pin every Python dependency after editing pyproject.toml
-	uv pip compile pyproject.toml --extra dev --generate-hashes -p 3.11 -o requirements.lock
+lock: $(UV) ## re-pin every Python dependency after editing pyproject.toml
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes -p 3.11 -o requirements.lock
 
 bench: install-test assets
 	$(PY) -m pytest tests/bench -m bench -s

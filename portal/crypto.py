@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
 
 PREFIX = "fernet:"
 
@@ -57,7 +57,8 @@ class EncryptedTextField(models.TextField):
         return decrypt(value)
 
     def get_lookup(self, lookup_name):
-        if lookup_name not in {"isnull", "exact"}:
+        # Each encryption of a value differs, so only "is it set at all" can be asked.
+        if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
 
@@ -85,8 +86,15 @@ def reencrypt_all(batch_size: int = 500) -> int:
     """Re-encrypt every stored value with the newest key; returns the number of rows touched."""
     touched = 0
     for model, names in encrypted_fields():
-        for row in model._base_manager.values("pk", *names).iterator(chunk_size=batch_size):
-            pk = row.pop("pk")
-            model._base_manager.filter(pk=pk).update(**row)
-            touched += 1
+        pks = list(model._base_manager.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), batch_size):
+            # Locked while rewritten, so an edit made meanwhile is never overwritten.
+            with transaction.atomic():
+                rows = model._base_manager.select_for_update().filter(
+                    pk__in=pks[start : start + batch_size]
+                )
+                for row in rows.values("pk", *names):
+                    pk = row.pop("pk")
+                    model._base_manager.filter(pk=pk).update(**row)
+                    touched += 1
     return touched

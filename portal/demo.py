@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 
 from portal.accounts.models import Membership, Organisation, Sector, User
 
-DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - shown in the README; set only when DEBUG is on
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - shown in the README; seed_demo needs DEBUG on
 # Base32 secret shared by the demo staff, so `manage.py demo_totp` can print today's code.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo staff only
 COUNCIL_DOMAIN = (
@@ -46,10 +46,7 @@ def _person(email, first, last, **extra) -> User:
         email=email, defaults={"first_name": first, "last_name": last, **extra}
     )
     if created:
-        if settings.DEBUG:
-            user.set_password(DEMO_PASSWORD)
-        else:
-            user.set_unusable_password()
+        user.set_password(DEMO_PASSWORD)
         user.save()
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}

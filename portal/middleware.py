@@ -57,19 +57,20 @@ class NoReferrerCsrfViewMiddleware(CsrfViewMiddleware):
     """CSRF protection that works with `Referrer-Policy: no-referrer`.
 
     Under that policy browsers send `Origin: null` (and no Referer) on our own form posts,
-    which Django's origin check refuses. A null origin is let through to the check that
-    remains: the CSRF token, whose cookie is SameSite=Lax and so never sent by a cross-site
-    post. A real origin that is not ours is still refused.
+    which Django's origin check refuses. Such a post is accepted only when the browser also
+    says, in Sec-Fetch-Site, that it came from our own origin (sandboxed or foreign frames
+    say cross-site); the CSRF token is then checked as ever. Any other origin is refused.
     """
 
     def _origin_verified(self, request):
         if request.META.get("HTTP_ORIGIN") == "null":
-            return True
+            return request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin"
         return super()._origin_verified(request)
 
 
 class StaffMFARequiredMiddleware:
-    """Nobody opens the staff area without TOTP set up: staff are sent to set it up first."""
+    """Nobody opens the staff area without a second factor: staff without an authenticator
+    are sent to set one up, and a session signed in without using it must give a code."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -80,14 +81,17 @@ class StaffMFARequiredMiddleware:
             request.path.startswith(STAFF_AREA_PREFIX)
             and user.is_authenticated
             and user.needs_mfa_for_staff_area
-            and not _has_totp(user)
         ):
-            messages.warning(
-                request,
-                "Set up an authenticator app before you open the staff area. "
-                "It protects the personal data staff can see.",
-            )
-            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.path})}")
+            next_query = urlencode({"next": request.get_full_path()})
+            if not _has_totp(user):
+                messages.warning(
+                    request,
+                    "Set up an authenticator app before you open the staff area. "
+                    "It protects the personal data staff can see.",
+                )
+                return redirect(f"{reverse('mfa_activate_totp')}?{next_query}")
+            if not _used_second_factor(request, user):
+                return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
         return self.get_response(request)
 
 
@@ -95,3 +99,12 @@ def _has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _used_second_factor(request, user) -> bool:
+    """Whether this session's sign-in (or a later re-check) used the authenticator."""
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+    )

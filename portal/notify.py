@@ -82,53 +82,80 @@ class Message:
     attachments: list[Attachment] = field(default_factory=list)
 
 
+# What a discreet recipient gets when a message has no discreet version of its own: nothing
+# about what it concerns, rather than the full message under a neutral subject.
+NEUTRAL_TEMPLATE = "portal/emails/neutral"
+
+
 def _render(template: str, context: dict, discreet: bool) -> tuple[str, str]:
-    names = [f"{template}.discreet", template] if discreet else [template]
-    for name in names:
+    if discreet:
         try:
-            text = render_to_string(f"{name}.txt", context)
+            return _render_pair(f"{template}.discreet", context)
         except TemplateDoesNotExist:
-            continue
-        try:
-            html = render_to_string(f"{name}.html", context)
-        except TemplateDoesNotExist:
-            html = ""
-        return text, html
-    raise TemplateDoesNotExist(template)
+            return _render_pair(NEUTRAL_TEMPLATE, context)
+    return _render_pair(template, context)
+
+
+def _render_pair(name: str, context: dict) -> tuple[str, str]:
+    text = render_to_string(f"{name}.txt", context)
+    try:
+        html = render_to_string(f"{name}.html", context)
+    except TemplateDoesNotExist:
+        html = ""
+    return text, html
 
 
 def send(recipient: Recipient, message: Message) -> OutboxMessage:
     """Write the message to the outbox and deliver it after the current transaction commits."""
+    context = {
+        "recipient_name": recipient.name,
+        "discreet": recipient.discreet,
+        "service_name": settings.SERVICE_NAME,
+        "site_url": settings.SITE_URL,
+        **message.context,
+    }
+    text, html = _render(message.template, context, recipient.discreet)
+    return send_rendered(
+        recipient,
+        kind=message.kind,
+        subject=message.subject,
+        text=text,
+        html=html,
+        attachments=message.attachments,
+    )
+
+
+def send_rendered(
+    recipient: Recipient,
+    *,
+    kind: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    attachments: list[Attachment] | None = None,
+) -> OutboxMessage:
+    """As `send`, for a message already written (such as allauth's account emails). The
+    caller must have written a discreet text already where the recipient is discreet."""
     channel = recipient.usable_channel()
     discreet = recipient.discreet
     if channel is None:
         return OutboxMessage.objects.create(
-            kind=message.kind,
+            kind=kind,
             channel=Channel.EMAIL,
             recipient="",
             sender="",
             discreet=discreet,
             status=Status.SUPPRESSED,
         )
-    context = {
-        "recipient_name": recipient.name,
-        "discreet": discreet,
-        "service_name": settings.SERVICE_NAME,
-        "site_url": settings.SITE_URL,
-        **message.context,
-    }
-    text, html = _render(message.template, context, discreet)
     outbox = OutboxMessage.objects.create(
-        kind=message.kind,
+        kind=kind,
         channel=channel,
         recipient=recipient.email,
         sender=settings.DISCREET_FROM_EMAIL if discreet else settings.DEFAULT_FROM_EMAIL,
-        subject=settings.DISCREET_SUBJECT if discreet else message.subject,
+        subject=settings.DISCREET_SUBJECT if discreet else subject,
         body=text,
         html_body=html,
-        attachments=json.dumps([a.__dict__ for a in message.attachments])
-        if message.attachments
-        else "",
+        attachments=json.dumps([a.__dict__ for a in attachments]) if attachments else "",
         discreet=discreet,
         next_attempt_at=timezone.now(),
     )

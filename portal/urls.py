@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -12,6 +13,13 @@ urlpatterns = [
     path("exit/", views.exit_page, name="exit_page"),
     path("accounts/profile/", views.my_account, name="my_account"),
     path("accounts/", include("allauth.urls")),
+    # Staff sign in through allauth, which asks for the second factor; Wagtail's own sign-in
+    # and password reset would skip it (and email anyone), so they lead there instead.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

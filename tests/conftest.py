@@ -14,6 +14,24 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+        _restore_migrated_data_after(item)
+
+
+def _restore_migrated_data_after(item):
+    """Every transactional test restores what migrations created (roles, the Wagtail root).
+
+    A transactional test empties the database when it ends; one that does not restore the
+    migrated data leaves the next ones without it, or unable to restore it (duplicate
+    content types), so all of them restore it.
+    """
+    marker = item.get_closest_marker("django_db")
+    kwargs = dict(marker.kwargs) if marker else {}
+    transactional = kwargs.get("transaction") or {"live_server", "transactional_db"} & set(
+        getattr(item, "fixturenames", ())
+    )
+    if transactional and not kwargs.get("serialized_rollback"):
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs))
 
 
 def pytest_collection_finish(session):
@@ -37,6 +55,9 @@ def _postgres_only(request):
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()  # rate limits and used authenticator codes must not leak between tests
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False
@@ -44,9 +65,7 @@ def _isolated_settings(settings, tmp_path):
 
 @pytest.fixture
 def home_page(db):
-    """The demo site's home page (what seed_demo creates for cms)."""
+    """The demo site's home page, its site and helpline settings (not the whole demo)."""
     from cms import demo
-    from cms.models import HomePage
 
-    demo.seed()
-    return HomePage.objects.get()
+    return demo.seed_site()

@@ -1,6 +1,37 @@
+from dataclasses import replace
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+from portal import notify
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email):
         return super().clean_email(email).strip().lower()
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Account emails go through the outbox like every other message, so they honour the
+        person's preferences: never to an address they marked unsafe, and with a neutral
+        sender, subject and site name when they asked for discreet messages."""
+        from portal.accounts.models import User
+
+        user = context.get("user") or User.objects.filter(email__iexact=email).first()
+        recipient = notify.Recipient.for_user(user) if user else notify.Recipient(email=email)
+        # Sent where allauth says (a newly added address is verified at that address).
+        recipient = replace(recipient, email=email)
+        site_name = "Appointments" if recipient.discreet else settings.SERVICE_NAME
+        site = SimpleNamespace(name=site_name, domain=urlsplit(settings.SITE_URL).netloc)
+        rendered = self.render_mail(
+            template_prefix, email, {"email": email, "current_site": site, **context}
+        )
+        alternatives = getattr(rendered, "alternatives", [])
+        notify.send_rendered(
+            recipient,
+            kind=f"accounts.{template_prefix.rsplit('/', 1)[-1]}",
+            subject=rendered.subject,
+            text=rendered.body,
+            html=next((body for body, mimetype in alternatives if mimetype == "text/html"), ""),
+        )

@@ -5,8 +5,6 @@ import pytest
 from tests.attendance import factories
 from tests.factories import UserFactory
 
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
 
 @pytest.fixture
 def trainer(db):
@@ -44,12 +42,11 @@ def past_session(course_page, trainer):
 
 @pytest.fixture
 def staff_client(client):
-    """Signs a member of staff in with their authenticator set up, as the staff area needs."""
-    from allauth.mfa.totp.internal.auth import TOTP
+    """Signs a member of staff in with password and authenticator code, as the staff area needs."""
+    from tests.staff import sign_in_to_staff_area
 
     def sign_in(user):
-        TOTP.activate(user, TOTP_SECRET)
-        client.force_login(user)
+        sign_in_to_staff_area(client, user)
         return client
 
     return sign_in

@@ -1,24 +1,18 @@
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 
 from courses import services
 from courses.models import Audience, Booking
 from portal.places import HoldingStatus
 from tests.factories import UserFactory
+from tests.staff import sign_in_to_staff_area
 
 pytestmark = pytest.mark.django_db
-
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def staff(client, role):
     user = UserFactory(roles=[role])
-    TOTP.activate(user, SECRET)
-    client.force_login(user)
-    session = client.session
-    session["mfa_authenticated"] = True
-    session.save()
+    sign_in_to_staff_area(client, user)
     return user
 
 

@@ -1,20 +1,17 @@
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.urls import reverse
 
 from portal.payments.models import Payment
 from tests.factories import UserFactory
 from tests.payments.conftest import PURPOSE
+from tests.staff import sign_in_to_staff_area
 
 pytestmark = pytest.mark.django_db
-
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def staff(client, role):
     user = UserFactory(roles=[role])
-    TOTP.activate(user, SECRET)
-    client.force_login(user)
+    sign_in_to_staff_area(client, user)
     return user
 
 

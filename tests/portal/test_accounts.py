@@ -6,6 +6,7 @@ from django.core import mail
 
 from portal.accounts.models import STAFF_ROLES, User
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.staff import sign_in_to_staff_area
 
 pytestmark = pytest.mark.django_db
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -18,8 +19,11 @@ def signup(client, email, password=PASSWORD, password2=None):
     )
 
 
-def test_sign_up_sends_a_verification_email_and_logs_in_by_email(client):
-    response = signup(client, "New.Person@Example.com")
+def test_sign_up_sends_a_verification_email_and_logs_in_by_email(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, "New.Person@Example.com")
     assert response.status_code == 302
     user = User.objects.get()
     assert user.email == "new.person@example.com"
@@ -43,9 +47,12 @@ def test_sign_up_with_a_weak_password_is_refused_with_a_message(client):
     assert not User.objects.exists()
 
 
-def test_sign_up_with_a_taken_email_does_not_reveal_or_duplicate_the_account(client):
+def test_sign_up_with_a_taken_email_does_not_reveal_or_duplicate_the_account(
+    client, django_capture_on_commit_callbacks
+):
     UserFactory(email="taken@example.com")
-    response = signup(client, "TAKEN@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, "TAKEN@example.com")
     assert response.status_code in {200, 302}
     assert User.objects.filter(email="taken@example.com").count() == 1
     # The owner of the address is told, by email, not the person at the keyboard.
@@ -150,15 +157,16 @@ def test_setting_up_totp_then_the_staff_area_opens(client):
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=user, type="totp").exists()
     assert Authenticator.objects.filter(user=user, type="recovery_codes").exists()
+    # Setting the app up is not signing in with it: the staff area asks for a code once.
+    response = client.get("/admin/")
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
+    client.post(response["Location"], {"code": _code(secret)})
     assert client.get("/admin/").status_code == 200
 
 
 def test_coordinators_manage_organisations_in_the_staff_area(client):
-    from allauth.mfa.totp.internal.auth import TOTP
-
     coordinator = UserFactory(roles=["Coordinator"])
-    TOTP.activate(coordinator, TOTP_SECRET)
-    client.force_login(coordinator)
+    sign_in_to_staff_area(client, coordinator)
     MembershipFactory(organisation__name="Northgate Logistics Ltd")
     response = client.get("/admin/organisations/")
     assert response.status_code == 200
@@ -174,32 +182,30 @@ def test_coordinators_manage_organisations_in_the_staff_area(client):
 
 
 def test_a_trainer_cannot_open_organisations(client):
-    from allauth.mfa.totp.internal.auth import TOTP
-
     trainer = UserFactory(roles=["Trainer"])
-    TOTP.activate(trainer, TOTP_SECRET)
-    client.force_login(trainer)
+    sign_in_to_staff_area(client, trainer)
     assert client.get("/admin/organisations/").status_code in {302, 403}
 
 
 def test_the_staff_area_asks_no_third_party_for_avatars(client):
-    from allauth.mfa.totp.internal.auth import TOTP
-
     editor = UserFactory(roles=["Editor"])
-    TOTP.activate(editor, TOTP_SECRET)
-    client.force_login(editor)
+    sign_in_to_staff_area(client, editor)
     html = client.get("/admin/").content.decode()
     assert "gravatar" not in html.lower()
 
 
-def test_password_reset_sends_a_link_without_revealing_whether_the_account_exists(client):
+def test_password_reset_sends_a_link_without_revealing_whether_the_account_exists(
+    client, django_capture_on_commit_callbacks
+):
     UserFactory(email="reset@example.com")
-    known = client.post("/accounts/password/reset/", {"email": "reset@example.com"})
-    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/accounts/password/reset/", {"email": "reset@example.com"})
+        unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
-    reset_emails = [m for m in mail.outbox if "password" in m.subject.lower()]
-    assert [m.to for m in reset_emails][0] == ["reset@example.com"]
+    # One email, to the account holder; an unknown address is never written to.
+    assert [m.to for m in mail.outbox] == [["reset@example.com"]]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
 def test_repeated_failed_logins_are_rate_limited(client, settings):
@@ -212,3 +218,49 @@ def test_repeated_failed_logins_are_rate_limited(client, settings):
     assert all(r.status_code in {200, 429} for r in responses)
     last = responses[-1].content.decode().lower()
     assert "too many" in last
+
+
+def test_wagtails_own_sign_in_and_password_reset_lead_to_ours(client):
+    """Wagtail's sign-in form would skip the second factor; its reset would email anyone."""
+    user = UserFactory(roles=["Trainer"])
+    TOTP.activate(user, TOTP_SECRET)
+    response = client.post("/admin/login/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code in {301, 302}
+    assert response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
+    response = client.get("/admin/password_reset/")
+    assert response["Location"] == "/accounts/password/reset/"
+
+
+def test_a_session_signed_in_without_the_second_factor_must_give_a_code(client):
+    user = UserFactory(roles=["Coordinator"])
+    TOTP.activate(user, TOTP_SECRET)
+    client.force_login(user)  # as if signed in by password alone
+    response = client.get("/admin/organisations/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
+    response = client.post(response["Location"], {"code": "000000"})
+    assert client.get("/admin/").status_code == 302
+    client.post("/accounts/2fa/reauthenticate/", {"code": _code()})
+    assert client.get("/admin/organisations/").status_code == 200
+
+
+def test_account_emails_honour_discreet_mode(client, settings, django_capture_on_commit_callbacks):
+    settings.SERVICE_NAME = "Riverside Domestic Abuse Service"
+    UserFactory(email="quiet@example.com", discreet_mode=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "quiet@example.com"})
+    [email] = mail.outbox
+    assert email.from_email == settings.DISCREET_FROM_EMAIL
+    assert email.subject == settings.DISCREET_SUBJECT
+    text = f"{email.from_email} {email.subject} {email.body}".lower()
+    assert "domestic" not in text and "abuse" not in text and "riverside" not in text
+
+
+def test_account_emails_never_go_to_an_address_marked_unsafe(
+    client, django_capture_on_commit_callbacks
+):
+    UserFactory(email="unsafe@example.com", email_is_safe=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "unsafe@example.com"})
+    assert mail.outbox == []

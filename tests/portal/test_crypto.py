@@ -51,3 +51,12 @@ def test_a_value_encrypted_with_an_unknown_key_fails_loudly(settings):
 
     with pytest.raises(ImproperlyConfigured):
         User.objects.get(pk=user.pk)
+
+
+def test_encrypted_fields_refuse_lookups_that_could_never_match():
+    from django.core.exceptions import FieldError
+
+    UserFactory(phone="07700 900123")
+    with pytest.raises(FieldError):
+        list(User.objects.filter(phone="07700 900123"))
+    assert User.objects.filter(phone__isnull=False).count() == 1

@@ -138,3 +138,20 @@ def test_the_outbox_sweep_is_scheduled():
     from django_q.models import Schedule
 
     assert Schedule.objects.filter(func="portal.notify.send_due").exists()
+
+
+def test_a_message_without_a_discreet_version_is_replaced_by_a_neutral_one(
+    settings, django_capture_on_commit_callbacks
+):
+    user = UserFactory(discreet_mode=True)
+    no_discreet_version = notify.Message(
+        kind="tests.plain",
+        template="portal/emails/test_plain",
+        subject="Coercive control awareness: your place",
+        context={"thing": "Coercive control awareness"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.send(notify.Recipient.for_user(user), no_discreet_version)
+    [email] = mail.outbox
+    assert "coercive" not in f"{email.subject} {email.body}".lower()
+    assert "appointment" in email.body

@@ -135,6 +135,7 @@ def test_our_own_form_posts_work_under_no_referrer(home_page):
         "/accounts/login/",
         {"login": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
         HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="same-origin",
     )
     assert response.status_code == 302
 
@@ -150,9 +151,20 @@ def test_a_cross_site_post_is_still_refused(home_page):
     )
     assert response.status_code == 403
     no_token = Client(enforce_csrf_checks=True).post(
-        "/accounts/login/", {"login": "a@example.com", "password": "x"}, HTTP_ORIGIN="null"
+        "/accounts/login/",
+        {"login": "a@example.com", "password": "x"},
+        HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="same-origin",
     )
     assert no_token.status_code == 403
+    # A null origin from a sandboxed or foreign frame, even carrying a token: refused.
+    framed = client.post(
+        "/accounts/login/",
+        {"login": "a@example.com", "password": "x", "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
+    assert framed.status_code == 403
 
 
 def test_a_stale_form_gets_a_friendly_page_not_a_stack_of_help(home_page):

@@ -15,7 +15,8 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_is_idempotent_and_covers_every_role_and_sector():
+def test_seed_demo_is_idempotent_and_covers_every_role_and_sector(settings):
+    settings.DEBUG = True
     seed()
     counts = (User.objects.count(), Organisation.objects.count())
     seed()
@@ -32,11 +33,14 @@ def test_seed_demo_is_idempotent_and_covers_every_role_and_sector():
     assert set(Organisation.objects.values_list("sector", flat=True)) == set(Sector.values)
 
 
-def test_demo_passwords_are_shown_and_usable_only_in_debug(settings):
+def test_seed_demo_refuses_to_run_without_debug(settings):
+    """Demo staff share a published authenticator secret: never on a real site."""
+    from django.core.management.base import CommandError
+
     settings.DEBUG = False
-    output = seed()
-    assert DEMO_PASSWORD not in output
-    assert not User.objects.get(email="public@example.com").has_usable_password()
+    with pytest.raises(CommandError):
+        seed()
+    assert not User.objects.exists()
 
 
 def test_demo_passwords_in_debug(settings):

@@ -2,7 +2,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal import demo
@@ -16,6 +16,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # Demo staff share a published authenticator secret: never on a real site.
+            raise CommandError("seed_demo only runs with DEBUG on: it creates known logins.")
         people = demo.seed()
         for app in DEMO_APPS:
             if find_spec(f"{app}.demo"):
@@ -24,11 +27,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         for email, role in people:
             self.stdout.write(f"  {email:<45} {role}")
-        if settings.DEBUG:
-            self.stdout.write(f"\nPassword for every demo login: {demo.DEMO_PASSWORD}")
-            self.stdout.write(
-                "Staff need a code from an authenticator app: `python manage.py demo_totp` "
-                "prints the current one for the demo staff."
-            )
-        else:
-            self.stdout.write("\nDEBUG is off: demo logins have no usable password.")
+        self.stdout.write(f"\nPassword for every demo login: {demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            "Staff need a code from an authenticator app: `python manage.py demo_totp` "
+            "prints the current one for the demo staff."
+        )
