@@ -51,8 +51,8 @@ def test_a_trainer_takes_the_register_on_a_phone_with_the_keyboard(page, registe
     assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Mark all present").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_role("group", name="Ben Okafor").get_by_label("Present").is_checked()
 
     # Ben was late: from his "Present" radio the arrow key moves to "Late"; Enter saves.
