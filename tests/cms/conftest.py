@@ -10,8 +10,20 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def demo_site(db):
+@pytest.fixture(scope="module")
+def _demo_site_for_the_module(django_db_setup, django_db_blocker):
+    """Seeding the whole demo takes seconds: do it once per module, inside a transaction
+    that is rolled back when the module ends; each test's own changes roll back to it."""
+    from django.db import transaction
+
     from cms import demo
 
-    demo.seed()
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo.seed()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_site(_demo_site_for_the_module, db):
+    """The whole demo site: pages, drop-ins, helpline settings (seeded once per module)."""
