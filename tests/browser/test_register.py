@@ -14,7 +14,7 @@ def register_session(transactional_db):
 
     from tests.attendance import factories
     from tests.factories import UserFactory
-    from tests.portal.test_accounts import TOTP_SECRET
+    from tests.staff import STAFF_TOTP_SECRET as TOTP_SECRET
 
     trainer = UserFactory(email="trainer@example.org", roles=["Trainer"])
     TOTP.activate(trainer, TOTP_SECRET)
@@ -32,7 +32,7 @@ def register_session(transactional_db):
 def test_a_trainer_takes_the_register_on_a_phone_with_the_keyboard(page, register_session):
     from portal.attendance import services
     from tests.factories import PASSWORD
-    from tests.portal.test_accounts import _code
+    from tests.staff import current_code as _code
 
     trainer, session = register_session
     page.set_viewport_size({"width": 375, "height": 667})

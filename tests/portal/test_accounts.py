@@ -1,15 +1,16 @@
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.core import mail
 
 from portal.accounts.models import STAFF_ROLES, User
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.staff import STAFF_TOTP_SECRET as TOTP_SECRET
+from tests.staff import current_code as _code
 from tests.staff import sign_in_to_staff_area
 
 pytestmark = pytest.mark.django_db
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def signup(client, email, password=PASSWORD, password2=None):
@@ -120,13 +121,6 @@ def test_people_without_a_staff_role_are_not_let_into_the_staff_area(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
-
-
-def _code(secret=TOTP_SECRET):
-    from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time
-
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def test_staff_sign_in_asks_for_the_code_and_a_wrong_code_gets_a_message(client):
