@@ -1,4 +1,6 @@
-"""A member of the public joins a full session's waiting list, is offered a place and accepts."""
+"""Course journeys in Chromium: a business member books three places and pays through the
+stand-in checkout; a member of the public joins a full session's waiting list, is offered a
+place and accepts."""
 
 import re
 
@@ -6,11 +8,13 @@ import pytest
 from django.core import mail
 
 from courses import services
-from courses.models import Audience, Booking
+from courses.models import Attendee, Audience, Booking
+from portal.payments.models import Payment, StripeEvent
 from portal.places import HoldingStatus
 from tests.browser.fixtures import assert_no_axe_violations
 from tests.courses import helpers
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+from tests.stripe_standin import stripe_standin  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -86,3 +90,103 @@ def test_a_bad_booking_shows_a_clear_message(page, full_session):
     page.goto(f"/training/sessions/{full_session.pk}/book/")
     assert page.get_by_text("This session has been cancelled.").is_visible()
     assert_no_axe_violations(page)
+
+
+PRICE_PENCE = 6000
+ATTENDEES = [
+    ("Alex Archer", "alex@acme.example.com", "Step-free access"),
+    ("Bo Baker", "bo@acme.example.com", "Vegetarian"),
+    ("Cam Carter", "cam@acme.example.com", ""),
+]
+
+
+@pytest.fixture
+def paying_checkout(page, live_server, stripe_standin, settings):  # noqa: F811 - the fixture
+    """The stand-in's checkout page is Stripe's in production: the one other host the
+    browser may reach. It returns to the live server (SITE_URL) and, like Stripe, delivers the
+    signed checkout.session.completed webhook there before the payer is sent back."""
+    settings.SITE_URL = live_server.url
+    stripe_standin.webhook_url = f"{live_server.url}/payments/stripe/webhook/"
+    page.route(f"{stripe_standin.url}/**", lambda route: route.continue_())
+    return stripe_standin
+
+
+def test_a_business_member_books_three_places_and_pays(page, paying_checkout, home_page):
+    course = helpers.course(
+        home_page,
+        title="DA in the workplace for employers",
+        prices={Audience.BUSINESS: PRICE_PENCE},
+        topics=["Workplace"],
+    )
+    session = helpers.session(course, capacity=10)
+    member = UserFactory(email="morgan@acme.example.com", first_name="Morgan", last_name="Lee")
+    organisation = OrganisationFactory(name="Acme Logistics")
+    MembershipFactory(user=member, organisation=organisation)
+    taken_before = session.places_taken()
+    sign_in(page, member)
+
+    page.goto("/training/")
+    page.get_by_role("link", name=re.compile(r"^Book DA in the workplace")).click()
+    assert page.locator("h1").inner_text() == "Book a place"
+    page.get_by_label("Who are you booking for").select_option(
+        label="Acme Logistics (name each attendee)"
+    )
+    page.get_by_label("How many places").fill("3")
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("legend", has_text=re.compile(r"^Attendee \d$")).count() == 3
+    page.get_by_label("Business: £60.00 a place").check()
+    for number, (name, email, needs) in enumerate(ATTENDEES):
+        page.fill(f"#id_form-{number}-name", name)
+        page.fill(f"#id_form-{number}-email", email)
+        page.fill(f"#id_form-{number}-needs", needs)
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirm booking").click()
+
+    # The stand-in's checkout (Stripe's hosted page in production): not ours to audit.
+    page.wait_for_url(f"{paying_checkout.url}/checkout/**")
+    assert page.locator("h1").inner_text() == "Pay £180.00"
+    booking = Booking.objects.get(booked_by=member)
+    assert booking.status == HoldingStatus.HELD
+    page.get_by_role("button", name="Pay").click()
+
+    page.wait_for_url(f"**/training/bookings/{booking.reference}/")
+    assert page.locator("h1").inner_text() == "Booking confirmed"
+    assert page.locator(".govuk-panel__body strong").inner_text() == booking.reference
+    for name, email, _ in ATTENDEES:
+        assert page.get_by_role("cell", name=name, exact=True).is_visible()
+        assert page.get_by_role("cell", name=email, exact=True).is_visible()
+    assert_no_axe_violations(page)
+
+    # One booking, one reference, three named places, confirmed by Stripe's signed webhook.
+    assert Booking.objects.filter(booked_by=member).count() == 1
+    booking.refresh_from_db()
+    assert booking.status == HoldingStatus.CONFIRMED
+    assert booking.quantity == 3 and booking.organisation == organisation
+    assert sorted(
+        booking.attendees.filter(status=Attendee.Status.ACTIVE).values_list(
+            "name", "email", "needs"
+        )
+    ) == sorted(ATTENDEES)
+    assert session.places_taken() == taken_before + 3
+    assert paying_checkout.webhook_responses == [200]
+    assert StripeEvent.objects.count() == 1
+
+    # Charged once, for three places at the business price.
+    [payment] = Payment.objects.all()
+    assert payment.reference == booking.reference
+    assert payment.status == Payment.Status.PAID
+    assert payment.amount_pence == 3 * PRICE_PENCE
+    [charge] = paying_checkout.charges.values()
+    assert charge["amount"] == 3 * PRICE_PENCE
+    assert [r.path for r in paying_checkout.writes()] == ["/v1/checkout/sessions"]
+
+    # A calendar invite to each attendee, and the booker told once it was confirmed.
+    invites = [m for m in mail.outbox if m.subject == f"Your place: {course.title}"]
+    assert sorted(m.to[0] for m in invites) == sorted(email for _, email, _ in ATTENDEES)
+    for message in invites:
+        [(filename, content, mimetype)] = message.attachments
+        assert mimetype.startswith("text/calendar")
+        assert "METHOD:REQUEST" in content
+    assert [m.to for m in mail.outbox if m.subject == f"Booking {booking.reference} confirmed"] == [
+        [member.email]
+    ]
