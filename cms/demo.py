@@ -139,6 +139,7 @@ def _drop_ins() -> None:
         for i, (name, slug) in enumerate(content.LOCALITIES)
     }
     today = timezone.now().astimezone(LONDON).date()
+    created = []
     for row in content.DROP_INS:
         (
             name,
@@ -185,6 +186,7 @@ def _drop_ins() -> None:
         )
         drop_in.full_clean()
         drop_in.save()
+        created.append(drop_in)
     # One cancelled date, so the finder shows how a cancellation looks.
     coffee = DropIn.objects.get(name="Monday coffee morning")
     if not coffee.cancellations.exists():
@@ -193,6 +195,9 @@ def _drop_ins() -> None:
             DropInCancellation.objects.create(
                 drop_in=coffee, date=upcoming.date, reason="Venue closed for staff training"
             )
+    # Published, as an editor would: live, with a first revision in each drop-in's history.
+    for drop_in in created:
+        drop_in.save_revision().publish()
 
 
 def _helpline(site: Site) -> None:

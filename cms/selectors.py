@@ -52,9 +52,14 @@ def helpline(request, now: datetime | None = None) -> Helpline | None:
     return result
 
 
+def shown_drop_ins() -> QuerySet[DropIn]:
+    """Published and listed: a draft or an unlisted drop-in is never shown to the public."""
+    return DropIn.objects.filter(live=True, is_listed=True)
+
+
 def listed_drop_ins(locality: Locality | None = None, day: int | None = None) -> QuerySet[DropIn]:
     drop_ins = (
-        DropIn.objects.filter(is_listed=True)
+        shown_drop_ins()
         .select_related("locality")
         .prefetch_related(
             Prefetch("cancellations", queryset=DropInCancellation.objects.order_by("date"))

@@ -9,7 +9,6 @@ from wagtail.models import Page
 from cms import feeds, selectors
 from cms.caching import apply_cache_policy
 from cms.forms import SearchForm
-from cms.models import DropIn
 
 RESULTS_PER_PAGE = 10
 MAX_DROP_IN_RESULTS = 5
@@ -31,7 +30,7 @@ def search(request):
         pages = Page.objects.live().public().specific().search(terms)
         results = Paginator(pages, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         drop_ins = list(
-            DropIn.objects.filter(is_listed=True)
+            selectors.shown_drop_ins()
             .select_related("locality")
             .search(terms)[:MAX_DROP_IN_RESULTS]
         )
