@@ -125,19 +125,19 @@ def _child(parent: Page, page: Page) -> Page:
 
 
 def _terms(model, rows) -> dict:
-    return {
-        slug: model.objects.get_or_create(slug=slug, defaults={"name": name, "sort_order": order})[
-            0
-        ]
-        for order, (name, slug) in enumerate(rows)
-    }
+    """The topics, audiences and localities a migration created (cms 0006), found by slug
+    or, where an editor changed the slug, by name; created only when neither is there."""
+    terms = {}
+    for order, (name, slug) in enumerate(rows):
+        term = model.objects.filter(slug=slug).first() or model.objects.filter(name=name).first()
+        if term is None:
+            term = model.objects.create(name=name, slug=slug, sort_order=order)
+        terms[slug] = term
+    return terms
 
 
 def _drop_ins() -> None:
-    localities = {
-        slug: Locality.objects.get_or_create(slug=slug, defaults={"name": name, "sort_order": i})[0]
-        for i, (name, slug) in enumerate(content.LOCALITIES)
-    }
+    localities = _terms(Locality, content.LOCALITIES)
     today = timezone.now().astimezone(LONDON).date()
     created = []
     for row in content.DROP_INS:
