@@ -6,9 +6,12 @@ administrator (a superuser) can approve, and real approvers are put in the Moder
 """
 
 from datetime import time, timedelta
+from io import BytesIO
 
 from django.conf import settings
+from django.core.files.images import ImageFile
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms import demo_content as content
@@ -77,6 +80,7 @@ def seed() -> None:
         (PrivacyNoticePage, content.PRIVACY_NOTICE, False),
     ]:
         slug, title, intro, body = spec
+        body = _with_pictures(body)
         reviewed = hasattr(model, "last_reviewed")
         extra = {"last_reviewed": timezone.localdate()} if reviewed else {}
         _child(
@@ -84,6 +88,40 @@ def seed() -> None:
             model(title=title, slug=slug, intro=intro, body=body, show_in_menus=in_menu, **extra),
         )
     _drop_ins()
+
+
+EXIT_BUTTON_PICTURE = "Exit this page button (demo)"
+
+
+def _with_pictures(body: list) -> list:
+    """Fill the demo's image blocks with its one picture, drawn here: no download."""
+    if not any(kind == "image" for kind, _ in body):
+        return body
+    image = _exit_button_picture()
+    return [
+        (kind, {**value, "image": image}) if kind == "image" else (kind, value)
+        for kind, value in body
+    ]
+
+
+def _exit_button_picture():
+    Image = get_image_model()
+    existing = Image.objects.filter(title=EXIT_BUTTON_PICTURE).first()
+    if existing is not None:
+        return existing
+    from PIL import Image as Picture
+    from PIL import ImageDraw, ImageFont
+
+    picture = Picture.new("RGB", (480, 160), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.rounded_rectangle((40, 40, 440, 120), radius=8, fill="#d4351c")
+    font = ImageFont.load_default(size=36)
+    draw.text((240, 80), "Exit this page", fill="white", font=font, anchor="mm")
+    data = BytesIO()
+    picture.save(data, format="PNG")
+    return Image.objects.create(
+        title=EXIT_BUTTON_PICTURE, file=ImageFile(data, name="exit-this-page-button.png")
+    )
 
 
 def _home_and_site() -> HomePage:
