@@ -89,6 +89,22 @@ def test_navigation_and_footer_come_from_the_pages(client, demo_site):
         assert f'class="govuk-footer__link" href="{link}"' in html
 
 
+def test_home_page_lists_the_first_few_articles_of_a_section_and_links_to_the_rest(
+    client, demo_site
+):
+    from cms.selectors import HOME_ARTICLES_PER_SECTION
+
+    index = GuidanceIndexPage.objects.get()
+    total = GuidancePage.objects.child_of(index).live().count()
+    assert total > HOME_ARTICLES_PER_SECTION
+    html = client.get("/").content.decode()
+    first, *_ = GuidancePage.objects.child_of(index).live().order_by("path")
+    last = GuidancePage.objects.child_of(index).live().order_by("path").last()
+    assert f'href="{first.url}"' in html and f'href="{last.url}"' not in html
+    assert html.count('class="portal-results__item"') == HOME_ARTICLES_PER_SECTION
+    assert f"See all {total} articles" in html
+
+
 def test_guidance_filters_by_topic_and_audience(client, demo_site):
     html = client.get("/guidance/?topic=economic").content.decode()
     assert "Economic abuse" in html and "Making a safety plan" not in html
