@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page
 
 from cms import feeds, selectors
@@ -50,3 +51,9 @@ def drop_ins_feed(request):
     response = HttpResponse(feeds.drop_ins_calendar(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="drop-ins.ics"'
     return apply_cache_policy(request, response)
+
+
+@require_safe
+def sitemap(request):
+    """Wagtail's sitemap.xml under the same policy as the pages it lists."""
+    return apply_cache_policy(request, wagtail_sitemap(request))
