@@ -1,14 +1,28 @@
-"""Cache-Control for public pages: a reverse proxy may keep what an anonymous reader gets."""
+"""Cache-Control for public pages: a reverse proxy may keep what an anonymous reader gets;
+the reader's own browser keeps nothing it has not checked again (a shared phone)."""
 
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-PUBLIC_MAX_AGE = 300
+# How long a reverse proxy may serve a public page without asking again.
+SHARED_MAX_AGE = 300
 
 
-def apply_cache_policy(request, response):
-    """Anonymous GETs of pages without a form: public for five minutes, or less when the
-    helpline opens or closes sooner, so "Open now" is never stale. Anything else is private
-    and not stored: a signed-in person may be on a shared device."""
+def shared_max_age(request) -> int:
+    """Five minutes, or less when the helpline opens or closes sooner, so "Open now" is never
+    stale in the proxy."""
+    max_age = SHARED_MAX_AGE
+    status = getattr(request, "_cms_helpline_status", None)
+    if status is not None and status.seconds_until_change() is not None:
+        max_age = min(max_age, status.seconds_until_change())
+    return max_age
+
+
+def apply_cache_policy(request, response, *, restricted: bool = False):
+    """Anonymous GETs of unrestricted pages without a form: a reverse proxy may keep them
+    (s-maxage), browsers must check again before each use (max-age=0, must-revalidate), so
+    the guidance someone read is not simply there for the next person on the device.
+    Anything else, including a page behind a password or sign-in, is private and not
+    stored: a signed-in person may be on a shared device."""
 
     def decide(response):
         if "Cache-Control" in response:
@@ -16,18 +30,21 @@ def apply_cache_policy(request, response):
         shareable = (
             request.method in ("GET", "HEAD")
             and response.status_code == 200
+            and not restricted
             and not request.user.is_authenticated
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not response.cookies
         )
         if not shareable:
-            add_never_cache_headers(response)
+            add_never_cache_headers(response)  # private, no-cache, no-store
             return response
-        max_age = PUBLIC_MAX_AGE
-        status = getattr(request, "_cms_helpline_status", None)
-        if status is not None and status.seconds_until_change() is not None:
-            max_age = min(max_age, status.seconds_until_change())
-        patch_cache_control(response, public=True, max_age=max_age)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=shared_max_age(request),
+            must_revalidate=True,
+        )
         return response
 
     if hasattr(response, "add_post_render_callback") and not response.is_rendered:
@@ -37,7 +54,16 @@ def apply_cache_policy(request, response):
 
 
 class PublicPageMixin:
-    """For Page models: apply the public cache policy to what serve() returns."""
+    """For Page models: apply the public cache policy to what serve() returns. A page with a
+    view restriction (its own or an ancestor's: a password, signing in, groups) is never
+    shared, even with an anonymous reader who has given the password."""
 
     def serve(self, request, *args, **kwargs):
-        return apply_cache_policy(request, super().serve(request, *args, **kwargs))
+        restricted = self.get_view_restrictions().exists()
+        return apply_cache_policy(
+            request, super().serve(request, *args, **kwargs), restricted=restricted
+        )
+
+    def serve_password_required_response(self, request, form, action_url):
+        response = super().serve_password_required_response(request, form, action_url)
+        return apply_cache_policy(request, response, restricted=True)

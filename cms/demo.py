@@ -6,9 +6,12 @@ administrator (a superuser) can approve, and real approvers are put in the Moder
 """
 
 from datetime import time, timedelta
+from io import BytesIO
 
 from django.conf import settings
+from django.core.files.images import ImageFile
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from cms import demo_content as content
@@ -77,6 +80,7 @@ def seed() -> None:
         (PrivacyNoticePage, content.PRIVACY_NOTICE, False),
     ]:
         slug, title, intro, body = spec
+        body = _with_pictures(body)
         reviewed = hasattr(model, "last_reviewed")
         extra = {"last_reviewed": timezone.localdate()} if reviewed else {}
         _child(
@@ -84,6 +88,40 @@ def seed() -> None:
             model(title=title, slug=slug, intro=intro, body=body, show_in_menus=in_menu, **extra),
         )
     _drop_ins()
+
+
+EXIT_BUTTON_PICTURE = "Exit this page button (demo)"
+
+
+def _with_pictures(body: list) -> list:
+    """Fill the demo's image blocks with its one picture, drawn here: no download."""
+    if not any(kind == "image" for kind, _ in body):
+        return body
+    image = _exit_button_picture()
+    return [
+        (kind, {**value, "image": image}) if kind == "image" else (kind, value)
+        for kind, value in body
+    ]
+
+
+def _exit_button_picture():
+    Image = get_image_model()
+    existing = Image.objects.filter(title=EXIT_BUTTON_PICTURE).first()
+    if existing is not None:
+        return existing
+    from PIL import Image as Picture
+    from PIL import ImageDraw, ImageFont
+
+    picture = Picture.new("RGB", (480, 160), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.rounded_rectangle((40, 40, 440, 120), radius=8, fill="#d4351c")
+    font = ImageFont.load_default(size=36)
+    draw.text((240, 80), "Exit this page", fill="white", font=font, anchor="mm")
+    data = BytesIO()
+    picture.save(data, format="PNG")
+    return Image.objects.create(
+        title=EXIT_BUTTON_PICTURE, file=ImageFile(data, name="exit-this-page-button.png")
+    )
 
 
 def _home_and_site() -> HomePage:
@@ -125,20 +163,21 @@ def _child(parent: Page, page: Page) -> Page:
 
 
 def _terms(model, rows) -> dict:
-    return {
-        slug: model.objects.get_or_create(slug=slug, defaults={"name": name, "sort_order": order})[
-            0
-        ]
-        for order, (name, slug) in enumerate(rows)
-    }
+    """The topics, audiences and localities a migration created (cms 0006), found by slug
+    or, where an editor changed the slug, by name; created only when neither is there."""
+    terms = {}
+    for order, (name, slug) in enumerate(rows):
+        term = model.objects.filter(slug=slug).first() or model.objects.filter(name=name).first()
+        if term is None:
+            term = model.objects.create(name=name, slug=slug, sort_order=order)
+        terms[slug] = term
+    return terms
 
 
 def _drop_ins() -> None:
-    localities = {
-        slug: Locality.objects.get_or_create(slug=slug, defaults={"name": name, "sort_order": i})[0]
-        for i, (name, slug) in enumerate(content.LOCALITIES)
-    }
+    localities = _terms(Locality, content.LOCALITIES)
     today = timezone.now().astimezone(LONDON).date()
+    created = []
     for row in content.DROP_INS:
         (
             name,
@@ -185,6 +224,7 @@ def _drop_ins() -> None:
         )
         drop_in.full_clean()
         drop_in.save()
+        created.append(drop_in)
     # One cancelled date, so the finder shows how a cancellation looks.
     coffee = DropIn.objects.get(name="Monday coffee morning")
     if not coffee.cancellations.exists():
@@ -193,6 +233,9 @@ def _drop_ins() -> None:
             DropInCancellation.objects.create(
                 drop_in=coffee, date=upcoming.date, reason="Venue closed for staff training"
             )
+    # Published, as an editor would: live, with a first revision in each drop-in's history.
+    for drop_in in created:
+        drop_in.save_revision().publish()
 
 
 def _helpline(site: Site) -> None:

@@ -40,6 +40,11 @@ def accordion(*sections):
     )
 
 
+def picture(alt_text, caption=""):
+    """An image block; cms/demo.py draws the demo's one picture and puts it in."""
+    return ("image", {"image": None, "alt_text": alt_text, "caption": caption})
+
+
 def contact(name, phone, hours, description="", website=""):
     return (
         "contact_card",
@@ -525,6 +530,10 @@ SAFETY_PAGE = (
             "Every page on this site has an Exit this page button. Selecting it, or pressing "
             "the Shift key three times, takes you straight to a weather website and replaces "
             "this page in your browser's back button.",
+        ),
+        picture(
+            "A red button with the words Exit this page in white.",
+            "The Exit this page button is at the top of every page.",
         ),
         warning(
             "Exit this page does not delete your browsing history. Someone who looks at your "

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Window
+from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
 
 from cms.hours import LONDON, HelplineStatus, is_bank_holiday
@@ -15,6 +16,8 @@ from cms.recurrence import rule_dates
 # How far ahead a drop-in's next date is looked for.
 NEXT_SESSION_HORIZON_DAYS = 400
 THIS_WEEK_DAYS = 7
+# The home page shows the first few articles of each guidance section, then a link to the rest.
+HOME_ARTICLES_PER_SECTION = 5
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,17 @@ class Session:
     @property
     def ends_at(self) -> datetime:
         return datetime.combine(self.date, self.drop_in.end_time, tzinfo=LONDON)
+
+
+@dataclass(frozen=True)
+class GuidanceSection:
+    index: object
+    articles: list
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.articles)
 
 
 @dataclass(frozen=True)
@@ -52,9 +66,14 @@ def helpline(request, now: datetime | None = None) -> Helpline | None:
     return result
 
 
+def shown_drop_ins() -> QuerySet[DropIn]:
+    """Published and listed: a draft or an unlisted drop-in is never shown to the public."""
+    return DropIn.objects.filter(live=True, is_listed=True)
+
+
 def listed_drop_ins(locality: Locality | None = None, day: int | None = None) -> QuerySet[DropIn]:
     drop_ins = (
-        DropIn.objects.filter(is_listed=True)
+        shown_drop_ins()
         .select_related("locality")
         .prefetch_related(
             Prefetch("cancellations", queryset=DropInCancellation.objects.order_by("date"))
@@ -130,24 +149,38 @@ def guidance_articles(index_page, topic: Topic | None = None, audience: Audience
     return articles.only("title", "slug", "url_path", "summary", "path", "depth")
 
 
-def guidance_sections(home_page) -> list:
-    """The guidance index pages under the home page, with their first few articles."""
+def guidance_sections(home_page, per_section: int = HOME_ARTICLES_PER_SECTION) -> list:
+    """The guidance index pages under the home page, each with its first few articles in the
+    order editors give them in the admin, and how many it has in all: one query for every
+    section, however many articles there are."""
     from cms.models.pages import GuidanceIndexPage, GuidancePage
 
     indexes = list(GuidanceIndexPage.objects.child_of(home_page).live().public())
     if not indexes:
         return []
+    parent_path = Left("path", (home_page.depth + 1) * home_page.steplen)
     articles = (
         GuidancePage.objects.live()
         .public()
         .filter(path__startswith=home_page.path, depth=home_page.depth + 2)
-        .order_by("title")
+        .annotate(
+            position=Window(RowNumber(), partition_by=[parent_path], order_by=["path"]),
+            in_section=Window(Count("pk"), partition_by=[parent_path]),
+        )
+        .filter(position__lte=per_section)
+        .order_by("path")
         .only("title", "slug", "url_path", "summary", "path", "depth")
     )
     by_parent: dict[str, list] = {index.path: [] for index in indexes}
+    totals: dict[str, int] = {}
     for article in articles:
-        by_parent.setdefault(article.path[: -home_page.steplen], []).append(article)
-    return [(index, by_parent[index.path]) for index in indexes]
+        parent = article.path[: -home_page.steplen]
+        by_parent.setdefault(parent, []).append(article)
+        totals[parent] = article.in_section
+    return [
+        GuidanceSection(index, by_parent[index.path], totals.get(index.path, 0))
+        for index in indexes
+    ]
 
 
 def drop_in_finder():

@@ -4,12 +4,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page
 
 from cms import feeds, selectors
 from cms.caching import apply_cache_policy
 from cms.forms import SearchForm
-from cms.models import DropIn
 
 RESULTS_PER_PAGE = 10
 MAX_DROP_IN_RESULTS = 5
@@ -31,7 +31,7 @@ def search(request):
         pages = Page.objects.live().public().specific().search(terms)
         results = Paginator(pages, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         drop_ins = list(
-            DropIn.objects.filter(is_listed=True)
+            selectors.shown_drop_ins()
             .select_related("locality")
             .search(terms)[:MAX_DROP_IN_RESULTS]
         )
@@ -51,3 +51,9 @@ def drop_ins_feed(request):
     response = HttpResponse(feeds.drop_ins_calendar(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="drop-ins.ics"'
     return apply_cache_policy(request, response)
+
+
+@require_safe
+def sitemap(request):
+    """Wagtail's sitemap.xml under the same policy as the pages it lists."""
+    return apply_cache_policy(request, wagtail_sitemap(request))

@@ -2,12 +2,14 @@
 
 import re
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
@@ -54,7 +56,10 @@ class DropInQuerySet(SearchableQuerySetMixin, models.QuerySet):
     pass
 
 
-class DropIn(index.Indexed, ClusterableModel):
+class DropIn(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel):
+    """Edited as drafts with revisions: a change reaches the finder, the feed and search only
+    when it is published, and the history shows who changed what."""
+
     name = models.CharField(max_length=120, help_text="For example 'Tuesday coffee morning'")
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="drop_ins")
     venue_name = models.CharField(max_length=120)
@@ -87,6 +92,8 @@ class DropIn(index.Indexed, ClusterableModel):
     )
 
     objects = DropInQuerySet.as_manager()
+    # Deleting a drop-in deletes its revisions too.
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="dropin")
 
     panels = [
         "name",
@@ -119,6 +126,7 @@ class DropIn(index.Indexed, ClusterableModel):
         index.SearchField("description"),
         index.RelatedFields("locality", [index.SearchField("name")]),
         index.FilterField("is_listed"),
+        index.FilterField("live"),
     ]
 
     class Meta:
@@ -177,6 +185,10 @@ class DropIn(index.Indexed, ClusterableModel):
             ("creche", "Crèche"),
         ]
         return [label for field, label in labels if getattr(self, field)]
+
+    @property
+    def revisions(self):
+        return self._revisions
 
 
 class DropInCancellation(models.Model):

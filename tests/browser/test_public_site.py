@@ -104,6 +104,29 @@ def test_keyboard_alone_reaches_every_finder_control_in_order(page, site):
     page.wait_for_url("**/drop-ins/?locality=*")
 
 
+def test_keyboard_alone_reaches_the_guidance_filters_in_order_and_submits_them(page, site):
+    page.goto("/guidance/")
+    order = _focus_order(page, limit=120)
+    expected = ["SELECT:topic", "SELECT:audience", "BUTTON:Show guidance"]
+    positions = [order.index(name) for name in expected]
+    assert positions == sorted(positions), order
+    assert order.index("A:Emergency Exit this page") < positions[0]
+    # The articles the filters narrow come after the filters.
+    assert order.index("A:What domestic abuse is") > positions[-1], order
+    # Keyboard only, from the topic list: choose, Tab on, choose, Tab to the button, Enter.
+    page.focus("#id_topic")
+    page.keyboard.press("ArrowDown")  # the first topic after "All topics"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "audience"
+    page.keyboard.press("ArrowDown")  # the first audience after "Everyone"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Show guidance"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/guidance/?topic=physical&audience=survivors")
+    heading = page.get_by_role("heading", name="on physical abuse for victims and survivors")
+    expect(heading).to_be_visible()
+
+
 def test_keyboard_alone_reaches_every_search_control(page, site):
     page.goto("/search/?q=abuse")
     order = _focus_order(page, limit=120)
