@@ -1,3 +1,5 @@
+from http.cookies import CookieError
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -20,11 +22,47 @@ def exit_page(request):
     """
     logout(request)
     request.session.flush()
+    # Nor does the CSRF middleware hand out a new token (it would, for a malformed one).
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
     response = HttpResponseRedirect(settings.EXIT_PAGE_URL)
+    # The browser forgets every cookie of this site through Clear-Site-Data; our own are
+    # also expired by name for browsers that ignore that header.
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    for name, path, domain in _own_cookies():
+        response.delete_cookie(name, path=path, domain=domain)
     for name in request.COOKIES:
-        response.delete_cookie(name)
+        if name not in response.cookies:
+            _delete_cookie_if_settable(response, name)
     return response
+
+
+def _own_cookies() -> list[tuple[str, str, str | None]]:
+    """(name, path, domain) of each cookie this site sets."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    return [
+        (
+            settings.SESSION_COOKIE_NAME,
+            settings.SESSION_COOKIE_PATH,
+            settings.SESSION_COOKIE_DOMAIN,
+        ),
+        (settings.CSRF_COOKIE_NAME, settings.CSRF_COOKIE_PATH, settings.CSRF_COOKIE_DOMAIN),
+        (CookieStorage.cookie_name, settings.SESSION_COOKIE_PATH, settings.SESSION_COOKIE_DOMAIN),
+        (
+            settings.LANGUAGE_COOKIE_NAME,
+            settings.LANGUAGE_COOKIE_PATH,
+            settings.LANGUAGE_COOKIE_DOMAIN,
+        ),
+    ]
+
+
+def _delete_cookie_if_settable(response, name: str) -> None:
+    """A cookie someone else set under a name that Set-Cookie cannot carry (a space, a comma,
+    a non-ASCII letter) is left to Clear-Site-Data: the exit must never fail."""
+    try:
+        response.delete_cookie(name)
+    except (CookieError, ValueError):
+        response.cookies.pop(name, None)
 
 
 @never_cache

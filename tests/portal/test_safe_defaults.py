@@ -59,6 +59,22 @@ def test_exit_ends_the_session_and_leaves_for_the_exit_url(client, settings):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize("odd_name", ["a b", "(x)", "a,b", "ü", "x@y", "a=b", "a;b"])
+def test_exit_never_fails_whatever_cookies_the_browser_sends(client, settings, odd_name):
+    settings.EXIT_PAGE_URL = "https://www.bbc.co.uk/weather"
+    client.force_login(UserFactory())
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    cookie = f"{odd_name}=1; sessionid={session_key}; csrftoken=abc; messages=m; other=1"
+    response = client.get("/exit/", HTTP_COOKIE=cookie)
+    assert response.status_code == 302
+    assert response["Location"] == "https://www.bbc.co.uk/weather"
+    assert "cookies" in response["Clear-Site-Data"]
+    for ours in ["sessionid", "csrftoken", "messages", "other"]:
+        assert response.cookies[ours]["max-age"] == 0, ours
+        assert response.cookies[ours].value == ""
+    assert "_auth_user_id" not in client.session
+
+
 @pytest.mark.parametrize(
     "query",
     [
