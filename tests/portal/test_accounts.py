@@ -41,6 +41,25 @@ def test_sign_up_with_a_malformed_email_explains_next_to_the_field(client, email
     assert not User.objects.exists()
 
 
+@pytest.mark.parametrize("length", [255, 300, 320])
+def test_sign_up_with_an_over_long_email_is_refused_not_truncated(client, length):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4)
+    email = email[: length - len(".example.com")] + ".example.com"
+    assert len(email) == length
+    response = signup(client, email)
+    assert response.status_code == 200
+    assert "254 characters or fewer" in str(response.context["form"].errors["email"])
+    assert b"govuk-error-message" in response.content
+    assert not User.objects.exists()
+
+
+def test_sign_up_with_an_email_of_254_characters_is_accepted(client):
+    email = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 49 + ".example.com"
+    assert len(email) == 254
+    assert signup(client, email).status_code == 302
+    assert User.objects.get().email == email
+
+
 def test_sign_up_with_a_weak_password_is_refused_with_a_message(client):
     response = signup(client, "someone@example.com", password="password1")
     assert response.status_code == 200
