@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import path
@@ -187,3 +190,32 @@ def test_a_stale_form_gets_a_friendly_page_not_a_stack_of_help(home_page):
     response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"login": "a@b.com"})
     assert response.status_code == 403
     assert b"that form could not be sent" in response.content
+
+
+def _sha256(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_icons_are_the_services_own_not_the_gov_uk_crown(client, home_page):
+    """The issue asks for GOV.UK Frontend re-branded: no crown favicon or home-screen icon."""
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    govuk_images = Path(settings.BASE_DIR, "node_modules/govuk-frontend/dist/govuk/assets/images")
+    crown_hashes = {_sha256(p) for p in govuk_images.iterdir()}
+    assert crown_hashes, "GOV.UK Frontend's images are where the build takes them from"
+    html = client.get("/").content.decode()
+    icons = re.findall(
+        r'<link rel="(?:icon|apple-touch-icon|manifest)" href="/static/([^"]+)"', html
+    )
+    assert {"govuk/icons/favicon.ico", "govuk/icons/apple-touch-icon.png"} <= set(icons)
+    for icon in icons:
+        found = finders.find(icon)
+        assert found, icon
+        assert _sha256(found) not in crown_hashes, icon
+    # Nothing from GOV.UK's images folder is copied into our static files at all.
+    built = Path(settings.BASE_DIR, "portal/static/govuk")
+    assert not {_sha256(p) for p in built.rglob("*") if p.is_file()} & crown_hashes
+    assert "govuk/assets/images" not in html
