@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -101,10 +102,72 @@ def test_healthz_reports_database_and_task_queue(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] is True
-    assert body["task_queue"]["ok"] is True
+    # The tests run tasks inline: there is no worker to ask after.
+    assert body["task_queue"] == {"ok": True, "worker": "sync"}
 
 
-def test_healthz_says_503_when_the_task_queue_is_down(client, monkeypatch):
+@pytest.fixture
+def with_a_worker(monkeypatch):
+    """As in production: tasks go through the broker to a separate worker."""
+    from django.utils import timezone
+    from django_q.conf import Conf
+    from django_q.models import Schedule
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    # A running cluster's scheduler keeps every recurring job's next run ahead of now.
+    Schedule.objects.update(next_run=timezone.now() + timedelta(minutes=1))
+
+
+def _enqueue(waited: timedelta):
+    from django.utils import timezone
+    from django_q.brokers import get_broker
+    from django_q.models import OrmQ
+
+    broker = get_broker()
+    task_id = broker.enqueue("signed task")
+    OrmQ.objects.filter(pk=task_id).update(lock=timezone.now() - waited)
+
+
+def test_healthz_says_the_worker_is_alive_when_tasks_are_taken_promptly(client, with_a_worker):
+    _enqueue(waited=timedelta(seconds=20))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    queue = response.json()["task_queue"]
+    assert queue["ok"] is True and queue["worker"] == "alive"
+    assert queue["queued"] == 1
+    assert 20 <= queue["oldest_queued_seconds"] < 60
+    assert queue["most_overdue_schedule_seconds"] == 0
+
+
+def test_healthz_says_503_when_tasks_wait_with_no_worker_to_take_them(client, with_a_worker):
+    """The ORM broker always answers its ping: a queue nobody empties is what shows it."""
+    _enqueue(waited=timedelta(minutes=10))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["task_queue"]["ok"] is False
+    assert body["task_queue"]["worker"] == "not running"
+    assert body["task_queue"]["oldest_queued_seconds"] >= 600
+
+
+def test_healthz_says_503_when_recurring_jobs_are_overdue(client, with_a_worker):
+    """With nothing queued, a scheduler that has stopped moving its jobs on shows it."""
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    assert Schedule.objects.exists()
+    Schedule.objects.filter(pk=Schedule.objects.first().pk).update(
+        next_run=timezone.now() - timedelta(minutes=7)
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    queue = response.json()["task_queue"]
+    assert queue["worker"] == "not running" and queue["queued"] == 0
+    assert queue["most_overdue_schedule_seconds"] >= 420
+
+
+def test_healthz_says_503_when_the_task_queue_is_down(client, monkeypatch, with_a_worker):
     from django_q.brokers import orm
 
     monkeypatch.setattr(orm.ORM, "ping", lambda self: (_ for _ in ()).throw(OSError("down")))
