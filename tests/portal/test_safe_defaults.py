@@ -282,3 +282,21 @@ def test_icons_are_the_services_own_not_the_gov_uk_crown(client, home_page):
     built = Path(settings.BASE_DIR, "portal/static/govuk")
     assert not {_sha256(p) for p in built.rglob("*") if p.is_file()} & crown_hashes
     assert "govuk/assets/images" not in html
+
+
+def test_what_a_signed_in_person_is_shown_is_never_stored(client, home_page):
+    client.force_login(UserFactory())
+    for url, status in [("/accounts/profile/", 200), ("/accounts/email/", 200), ("/nope/", 404)]:
+        response = client.get(url)
+        assert response.status_code == status, url
+        cache_control = response["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control, url
+        assert "public" not in cache_control, url
+
+
+def test_a_response_that_says_how_it_is_cached_keeps_its_word(client, home_page):
+    client.force_login(UserFactory())
+    # The exit sets its own (never_cache), and so does the public site's policy.
+    assert "must-revalidate" in client.get("/exit/")["Cache-Control"]
+    client.logout()
+    assert "public" in client.get("/")["Cache-Control"]
