@@ -116,6 +116,87 @@ def test_every_staff_role_exists_and_may_open_the_staff_area():
         assert group.permissions.filter(codename="access_admin").exists()
 
 
+ROLE_PERMISSIONS = {
+    "Editor": {
+        *(
+            f"cms.{action}_{model}"
+            for model in ("topic", "audience", "locality", "dropin")
+            for action in ("add", "change", "delete", "view")
+        ),
+        "cms.change_helplinesettings",
+        "courses.add_topic",
+        "courses.change_topic",
+        "wagtailadmin.access_admin",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+    },
+    "Coordinator": {
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.view_organisation",
+        "courses.add_session",
+        "courses.add_topic",
+        "courses.change_booking",
+        "courses.change_session",
+        "courses.change_topic",
+        "courses.view_attendee",
+        "courses.view_booking",
+        "courses.view_session",
+        "payments.view_payment",
+        "payments.view_refund",
+        "reports.view_reports",
+        "wagtailadmin.access_admin",
+    },
+    "Trainer": {
+        "courses.view_attendee",
+        "courses.view_booking",
+        "courses.view_session",
+        "wagtailadmin.access_admin",
+    },
+    "Programme facilitator": {"wagtailadmin.access_admin"},
+    "Volunteer coordinator": {"wagtailadmin.access_admin"},
+    # Figures, not individual records: the reports, and what they are counted by.
+    "Commissioner": {
+        "accounts.view_organisation",
+        "courses.view_session",
+        "reports.view_reports",
+        "wagtailadmin.access_admin",
+    },
+}
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_each_role_holds_exactly_what_its_work_needs(role):
+    """A permission added to a role is a decision: make it here too, or it fails."""
+    held = {
+        f"{app_label}.{codename}"
+        for app_label, codename in Group.objects.get(name=role).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+    assert held == ROLE_PERMISSIONS[role]
+
+
+def test_commissioners_cannot_open_bookings_payments_or_refunds():
+    commissioner = UserFactory(roles=["Commissioner"])
+    for permission in ["courses.view_booking", "payments.view_payment", "payments.view_refund"]:
+        assert not commissioner.has_perm(permission)
+    assert commissioner.has_perm("reports.view_reports")
+
+
+def test_wagtails_default_editors_group_is_gone_and_moderators_sign_pages_off():
+    """The roles are the portal's own groups; "Moderators" approves pages in the workflow."""
+    from wagtail.models import GroupApprovalTask
+
+    assert not Group.objects.filter(name="Editors").exists()
+    moderators = Group.objects.get(name="Moderators")
+    assert GroupApprovalTask.objects.filter(groups=moderators, active=True).exists()
+
+
 def test_roles_hold_only_what_their_work_needs():
     commissioner = UserFactory(roles=["Commissioner"])
     trainer = UserFactory(roles=["Trainer"])
