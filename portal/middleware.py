@@ -95,7 +95,7 @@ class StaffMFARequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if (
-            request.path.startswith(STAFF_AREA_PREFIX)
+            request.path_info.startswith(STAFF_AREA_PREFIX)
             and user.is_authenticated
             and user.needs_mfa_for_staff_area
         ):

@@ -216,6 +216,14 @@ def test_staff_without_an_authenticator_are_sent_to_set_one_up(client):
     assert response["Location"].startswith("/accounts/2fa/totp/activate")
 
 
+def test_the_second_factor_is_required_when_the_portal_is_served_under_a_prefix(client):
+    """Behind a proxy that mounts the portal at /portal/, the path still starts there."""
+    client.force_login(UserFactory(roles=["Trainer"]))
+    response = client.get("/admin/", SCRIPT_NAME="/portal")
+    assert response.status_code == 302
+    assert "/accounts/2fa/totp/activate" in response["Location"]
+
+
 def test_people_without_a_staff_role_are_not_let_into_the_staff_area(client):
     client.force_login(UserFactory())
     response = client.get("/admin/")
