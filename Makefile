@@ -8,9 +8,12 @@ PORT ?= 8000
 # Development only: DEBUG on, development secrets kept under var/ (never in production).
 DEV := DEBUG=1
 
-.PHONY: run test install install-test assets migrate demo lint ci worker bench clean
+.PHONY: run test install install-test assets migrate demo lint ci worker bench clean prerequisites
 
-run: install assets migrate demo ## install, migrate, load the demo and serve on :8000 with a worker
+# What a fresh Debian machine may lack, named as the packages that bring it.
+APT_PACKAGES := python3-venv nodejs npm chromium
+
+run: prerequisites install assets migrate demo ## install, migrate, load the demo and serve on :8000 with a worker
 	@$(DEV) $(PY) manage.py collectstatic --noinput -v0
 	@echo ""
 	@echo "  The portal is running at http://127.0.0.1:$(PORT)/ (staff area: /admin/)"
@@ -20,12 +23,30 @@ run: install assets migrate demo ## install, migrate, load the demo and serve on
 	  $(DEV) $(PY) manage.py qcluster & \
 	  $(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-test: install-test assets ## install what the tests need, then run the whole suite
+test: prerequisites install-test assets ## install what the tests need, then run the whole suite
 	$(PY) -m pytest
 
 install: .venv/.installed
 install-test: install
-	@test -x /usr/bin/chromium || echo "note: browser tests need Chromium: apt-get install -y chromium"
+	@test -x /usr/bin/chromium || echo "note: the browser tests need Chromium, or they skip:" \
+	  "apt-get install -y chromium (as root)"
+
+# Stops before anything is installed, naming every missing system package at once.
+prerequisites:
+	@missing=""; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
+	if ! command -v uv >/dev/null && [ ! -x var/tools/bin/uv ]; then \
+	  python3 -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
+	fi; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "This machine is missing:$$missing"; \
+	  echo "On Debian, install what the portal and its tests need (as root) with:"; \
+	  echo "  apt-get install -y $(APT_PACKAGES)"; \
+	  exit 1; \
+	fi; \
+	command -v python3.11 >/dev/null || echo "note: no python3.11 on the PATH: uv will" \
+	  "download Python 3.11 (needs the network), or (as root): apt-get install -y python3.11"
 
 .venv/.installed: requirements.lock $(UV)
 	$(UV) venv --quiet --allow-existing -p 3.11 .venv
@@ -37,7 +58,7 @@ var/tools/bin/uv:
 	var/tools/bin/pip install --quiet uv
 
 assets: portal/static/govuk/portal.css
-portal/static/govuk/portal.css: package-lock.json assets/portal.scss assets/build.mjs
+portal/static/govuk/portal.css: package-lock.json assets/portal.scss assets/build.mjs $(wildcard assets/icons/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 

@@ -29,6 +29,10 @@ from portal.notify import Attachment
 LONDON = ZoneInfo("Europe/London")
 NEUTRAL_TITLE = "Appointment"
 PRODID = "-//Community DA Service portal//EN"
+# What a discreet calendar says made it: nothing that names the service.
+NEUTRAL_PRODID = "-//Appointments//EN"
+# Properties a discreet event never carries: they could say what it is about or who sent it.
+REVEALING_PROPERTIES = ("DESCRIPTION", "URL", "ORGANIZER", "CATEGORIES", "COMMENT", "CONTACT")
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,9 @@ class CalendarEvent:
     reminder_before: timedelta = timedelta(hours=24)
 
 
-def _calendar(method: str | None) -> Calendar:
+def _calendar(method: str | None, *, discreet: bool = False) -> Calendar:
     cal = Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", NEUTRAL_PRODID if discreet else PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     if method:
@@ -108,7 +112,7 @@ def _event(event: CalendarEvent, *, discreet: bool, cancelled: bool, invite: boo
 
 def invite(event: CalendarEvent, *, discreet: bool = False) -> bytes:
     """An invitation or an update (raise `sequence` for an update)."""
-    cal = _calendar("REQUEST")
+    cal = _calendar("REQUEST", discreet=discreet)
     _add_timezone(cal, [event])
     cal.add_component(_event(event, discreet=discreet, cancelled=False, invite=True))
     return cal.to_ical()
@@ -116,7 +120,7 @@ def invite(event: CalendarEvent, *, discreet: bool = False) -> bytes:
 
 def cancellation(event: CalendarEvent, *, discreet: bool = False) -> bytes:
     """Withdraws the invitation with the same uid (`sequence` must be higher than the last)."""
-    cal = _calendar("CANCEL")
+    cal = _calendar("CANCEL", discreet=discreet)
     _add_timezone(cal, [event])
     cal.add_component(_event(event, discreet=discreet, cancelled=True, invite=True))
     return cal.to_ical()
@@ -125,13 +129,35 @@ def cancellation(event: CalendarEvent, *, discreet: bool = False) -> bytes:
 def feed(events: Iterable[CalendarEvent], *, name: str, discreet: bool = False) -> bytes:
     """A subscribable calendar (no METHOD) of the given events."""
     events = list(events)
-    cal = _calendar(None)
+    cal = _calendar(None, discreet=discreet)
     cal.add("x-wr-calname", NEUTRAL_TITLE + "s" if discreet else name)
     cal.add("x-wr-timezone", "Europe/London")
     _add_timezone(cal, events)
     for event in events:
         cal.add_component(_event(event, discreet=discreet, cancelled=False, invite=False))
     return cal.to_ical()
+
+
+def make_discreet(ics: str) -> str | None:
+    """An existing calendar text as discreet mode would have written it (for a message that
+    became discreet after its invite was made), or None when it cannot be read."""
+    try:
+        cal = Calendar.from_ical(ics)
+    except ValueError:
+        return None
+    if not isinstance(cal, Calendar) or cal.name != "VCALENDAR":
+        return None
+    cal["prodid"] = vText(NEUTRAL_PRODID)
+    if "X-WR-CALNAME" in cal:
+        cal["x-wr-calname"] = vText(NEUTRAL_TITLE + "s")
+    for component in cal.walk():
+        if component.name == "VEVENT":
+            component["summary"] = vText(NEUTRAL_TITLE)
+            for name in REVEALING_PROPERTIES:
+                component.pop(name, None)
+        elif component.name == "VALARM":
+            component["description"] = vText(NEUTRAL_TITLE)
+    return cal.to_ical().decode()
 
 
 def as_attachment(ics: bytes, *, method: str) -> Attachment:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 STAFF_AREA_PREFIX = "/admin/"
 
@@ -53,6 +54,22 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class PrivateWhenSignedInMiddleware:
+    """What a signed-in person is shown is theirs: no shared cache or back/forward cache may
+    keep it (they may be on a shared device). Responses that say how they may be cached, such
+    as the public pages' own policy, keep what they say."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if "Cache-Control" not in response and user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
 class NoReferrerCsrfViewMiddleware(CsrfViewMiddleware):
     """CSRF protection that works with `Referrer-Policy: no-referrer`.
 
@@ -78,7 +95,7 @@ class StaffMFARequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if (
-            request.path.startswith(STAFF_AREA_PREFIX)
+            request.path_info.startswith(STAFF_AREA_PREFIX)
             and user.is_authenticated
             and user.needs_mfa_for_staff_area
         ):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -105,8 +105,41 @@ def _render_pair(name: str, context: dict) -> tuple[str, str]:
     return text, html
 
 
+def with_address_owners_preferences(recipient: Recipient) -> Recipient:
+    """The recipient as the people who own its email address want to be contacted.
+
+    Places are booked and payments made for addresses without an account, and a caller may
+    know a person only by their address: whoever has that address on an account (as its
+    login, or a verified address) still decides. Email unsafe for any owner means no email;
+    discreet for any owner means discreet.
+    """
+    if not recipient.email:
+        return recipient
+    from django.db.models import Q
+
+    from portal.accounts.models import User
+
+    address = recipient.email.strip()
+    owners = list(
+        User.objects.filter(
+            Q(email__iexact=address)
+            | Q(emailaddress__email__iexact=address, emailaddress__verified=True)
+        )
+        .values_list("email_is_safe", "discreet_mode")
+        .distinct()
+    )
+    if not owners:
+        return recipient
+    return replace(
+        recipient,
+        email_is_safe=recipient.email_is_safe and all(safe for safe, _ in owners),
+        discreet=recipient.discreet or any(discreet for _, discreet in owners),
+    )
+
+
 def send(recipient: Recipient, message: Message) -> OutboxMessage:
     """Write the message to the outbox and deliver it after the current transaction commits."""
+    recipient = with_address_owners_preferences(recipient)
     context = {
         "recipient_name": recipient.name,
         "discreet": recipient.discreet,
@@ -115,7 +148,7 @@ def send(recipient: Recipient, message: Message) -> OutboxMessage:
         **message.context,
     }
     text, html = _render(message.template, context, recipient.discreet)
-    return send_rendered(
+    return _write(
         recipient,
         kind=message.kind,
         subject=message.subject,
@@ -135,7 +168,26 @@ def send_rendered(
     attachments: list[Attachment] | None = None,
 ) -> OutboxMessage:
     """As `send`, for a message already written (such as allauth's account emails). The
-    caller must have written a discreet text already where the recipient is discreet."""
+    caller must have written a discreet text already where the recipient is discreet; where
+    only the address's owner asks for discreet messages, the neutral message is sent instead."""
+    owned = with_address_owners_preferences(recipient)
+    if owned.discreet and not recipient.discreet:
+        text, html = _render_pair(
+            NEUTRAL_TEMPLATE,
+            {"recipient_name": owned.name, "discreet": True, "site_url": settings.SITE_URL},
+        )
+    return _write(owned, kind=kind, subject=subject, text=text, html=html, attachments=attachments)
+
+
+def _write(
+    recipient: Recipient,
+    *,
+    kind: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    attachments: list[Attachment] | None = None,
+) -> OutboxMessage:
     channel = recipient.usable_channel()
     discreet = recipient.discreet
     if channel is None:
@@ -147,6 +199,8 @@ def send_rendered(
             discreet=discreet,
             status=Status.SUPPRESSED,
         )
+    if discreet:
+        attachments = _discreet_attachments(attachments or [])
     outbox = OutboxMessage.objects.create(
         kind=kind,
         channel=channel,
@@ -161,6 +215,20 @@ def send_rendered(
     )
     transaction.on_commit(lambda: async_task("portal.notify.deliver", outbox.pk))
     return outbox
+
+
+def _discreet_attachments(attachments: list[Attachment]) -> list[Attachment]:
+    """Calendar files made discreet (neutral title, no description, link or organiser);
+    anything else, which could say what the message is about, left out."""
+    from portal.calendars import make_discreet
+
+    kept = []
+    for attachment in attachments:
+        if attachment.mimetype.startswith("text/calendar"):
+            content = make_discreet(attachment.content)
+            if content is not None:
+                kept.append(replace(attachment, content=content))
+    return kept
 
 
 def deliver(message_id: int) -> str:

@@ -4,13 +4,24 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from portal import notify
+
+# The longest address the account tables hold (RFC 5321's path limit, less the brackets).
+EMAIL_MAX_LENGTH = 254
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email):
-        return super().clean_email(email).strip().lower()
+        email = super().clean_email(email).strip().lower()
+        # Refused, not cut short: a truncated address loses its domain and reaches nobody.
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError(
+                f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer",
+                code="max_length",
+            )
+        return email
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Account emails go through the outbox like every other message, so they honour the

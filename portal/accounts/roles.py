@@ -39,3 +39,18 @@ def grant(apps, grants: dict[str, list[str]]) -> None:
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
+
+
+def revoke(apps, revocations: dict[str, list[str]]) -> None:
+    """For data migrations: take the listed 'app_label.codename' permissions from each group."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in revocations.items():
+        group = Group.objects.filter(name=role).first()
+        if group is None:
+            continue
+        for name in names:
+            app_label, codename = name.split(".")
+            group.permissions.remove(
+                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )

@@ -41,6 +41,16 @@ def test_shift_pressed_three_times_leaves_and_back_does_not_return(page, site, s
     assert page.url in {settings.EXIT_PAGE_URL, "about:blank"}
 
 
+def test_the_footers_exit_link_leaves_like_the_button_and_back_does_not_return(
+    page, site, settings
+):
+    page.goto("/")
+    page.locator("footer").get_by_role("link", name="Exit this page").click()
+    page.wait_for_url(settings.EXIT_PAGE_URL)
+    page.go_back()
+    assert page.url in {settings.EXIT_PAGE_URL, "about:blank"}
+
+
 def test_the_exit_skip_link_is_the_first_thing_a_keyboard_reaches(page, site, settings):
     page.goto("/")
     page.keyboard.press("Tab")

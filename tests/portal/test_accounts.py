@@ -41,6 +41,25 @@ def test_sign_up_with_a_malformed_email_explains_next_to_the_field(client, email
     assert not User.objects.exists()
 
 
+@pytest.mark.parametrize("length", [255, 300, 320])
+def test_sign_up_with_an_over_long_email_is_refused_not_truncated(client, length):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 4)
+    email = email[: length - len(".example.com")] + ".example.com"
+    assert len(email) == length
+    response = signup(client, email)
+    assert response.status_code == 200
+    assert "254 characters or fewer" in str(response.context["form"].errors["email"])
+    assert b"govuk-error-message" in response.content
+    assert not User.objects.exists()
+
+
+def test_sign_up_with_an_email_of_254_characters_is_accepted(client):
+    email = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 49 + ".example.com"
+    assert len(email) == 254
+    assert signup(client, email).status_code == 302
+    assert User.objects.get().email == email
+
+
 def test_sign_up_with_a_weak_password_is_refused_with_a_message(client):
     response = signup(client, "someone@example.com", password="password1")
     assert response.status_code == 200
@@ -97,6 +116,87 @@ def test_every_staff_role_exists_and_may_open_the_staff_area():
         assert group.permissions.filter(codename="access_admin").exists()
 
 
+ROLE_PERMISSIONS = {
+    "Editor": {
+        *(
+            f"cms.{action}_{model}"
+            for model in ("topic", "audience", "locality", "dropin")
+            for action in ("add", "change", "delete", "view")
+        ),
+        "cms.change_helplinesettings",
+        "courses.add_topic",
+        "courses.change_topic",
+        "wagtailadmin.access_admin",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+    },
+    "Coordinator": {
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.view_organisation",
+        "courses.add_session",
+        "courses.add_topic",
+        "courses.change_booking",
+        "courses.change_session",
+        "courses.change_topic",
+        "courses.view_attendee",
+        "courses.view_booking",
+        "courses.view_session",
+        "payments.view_payment",
+        "payments.view_refund",
+        "reports.view_reports",
+        "wagtailadmin.access_admin",
+    },
+    "Trainer": {
+        "courses.view_attendee",
+        "courses.view_booking",
+        "courses.view_session",
+        "wagtailadmin.access_admin",
+    },
+    "Programme facilitator": {"wagtailadmin.access_admin"},
+    "Volunteer coordinator": {"wagtailadmin.access_admin"},
+    # Figures, not individual records: the reports, and what they are counted by.
+    "Commissioner": {
+        "accounts.view_organisation",
+        "courses.view_session",
+        "reports.view_reports",
+        "wagtailadmin.access_admin",
+    },
+}
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_each_role_holds_exactly_what_its_work_needs(role):
+    """A permission added to a role is a decision: make it here too, or it fails."""
+    held = {
+        f"{app_label}.{codename}"
+        for app_label, codename in Group.objects.get(name=role).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+    assert held == ROLE_PERMISSIONS[role]
+
+
+def test_commissioners_cannot_open_bookings_payments_or_refunds():
+    commissioner = UserFactory(roles=["Commissioner"])
+    for permission in ["courses.view_booking", "payments.view_payment", "payments.view_refund"]:
+        assert not commissioner.has_perm(permission)
+    assert commissioner.has_perm("reports.view_reports")
+
+
+def test_wagtails_default_editors_group_is_gone_and_moderators_sign_pages_off():
+    """The roles are the portal's own groups; "Moderators" approves pages in the workflow."""
+    from wagtail.models import GroupApprovalTask
+
+    assert not Group.objects.filter(name="Editors").exists()
+    moderators = Group.objects.get(name="Moderators")
+    assert GroupApprovalTask.objects.filter(groups=moderators, active=True).exists()
+
+
 def test_roles_hold_only_what_their_work_needs():
     commissioner = UserFactory(roles=["Commissioner"])
     trainer = UserFactory(roles=["Trainer"])
@@ -114,6 +214,14 @@ def test_staff_without_an_authenticator_are_sent_to_set_one_up(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/totp/activate")
+
+
+def test_the_second_factor_is_required_when_the_portal_is_served_under_a_prefix(client):
+    """Behind a proxy that mounts the portal at /portal/, the path still starts there."""
+    client.force_login(UserFactory(roles=["Trainer"]))
+    response = client.get("/admin/", SCRIPT_NAME="/portal")
+    assert response.status_code == 302
+    assert "/accounts/2fa/totp/activate" in response["Location"]
 
 
 def test_people_without_a_staff_role_are_not_let_into_the_staff_area(client):

@@ -82,7 +82,7 @@ def test_discreet_mode_reveals_neither_the_subject_nor_the_service(build, settin
     _cal, second = both(ics)
     assert second.vevent.summary.value == "Appointment"
     readable = ics.decode().lower().replace("place-1@courses.portal", "")
-    for revealing in ["domestic", "abuse", "riverside", "training", "awareness"]:
+    for revealing in ["domestic", "abuse", "riverside", "training", "awareness", "da service"]:
         assert revealing not in readable
     assert "ORGANIZER" not in ics.decode()
     assert "DESCRIPTION:What" not in ics.decode()

@@ -1,5 +1,5 @@
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.core import mail
@@ -155,3 +155,91 @@ def test_a_message_without_a_discreet_version_is_replaced_by_a_neutral_one(
     [email] = mail.outbox
     assert "coercive" not in f"{email.subject} {email.body}".lower()
     assert "appointment" in email.body
+
+
+def _invite_ics() -> str:
+    from datetime import datetime
+
+    from portal import calendars
+
+    event = calendars.CalendarEvent(
+        uid="place-1@courses.portal",
+        sequence=0,
+        start=datetime(2030, 3, 4, 10, tzinfo=UTC),
+        end=datetime(2030, 3, 4, 12, tzinfo=UTC),
+        title="Coercive control awareness",
+        description="A domestic abuse course",
+        location="Riverside Hall",
+        url="https://portal.example.org.uk/training/coercive-control/",
+    )
+    return calendars.invite(event).decode()
+
+
+def test_an_address_whose_owner_marked_email_unsafe_gets_nothing(
+    django_capture_on_commit_callbacks,
+):
+    """A place booked for an address, without an account, by someone else."""
+    UserFactory(email="owner@example.com", email_is_safe=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        by_address = notify.Recipient(email="Owner@Example.com", name="Sam")
+        sent = notify.send(by_address, MESSAGE)
+        rendered = notify.send_rendered(by_address, kind="tests.plain", subject="S", text="T")
+    assert mail.outbox == []
+    assert sent.status == rendered.status == OutboxMessage.Status.SUPPRESSED
+    assert sent.recipient == "" and sent.body == ""
+
+
+def test_a_verified_second_address_of_someone_discreet_gets_the_discreet_message(
+    settings, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    settings.SERVICE_NAME = "Riverside Domestic Abuse Service"
+    owner = UserFactory(email="login@example.com", discreet_mode=True)
+    EmailAddress.objects.create(user=owner, email="other@example.com", verified=True)
+    message = notify.Message(
+        kind="courses.booking_confirmed",
+        template="portal/emails/test_message",
+        subject="Your place on Coercive control awareness",
+        context={"thing": "Coercive control awareness"},
+        attachments=[
+            notify.Attachment("invite.ics", _invite_ics(), "text/calendar; method=REQUEST"),
+            notify.Attachment("certificate.pdf", "Coercive control awareness", "application/pdf"),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.send(notify.Recipient(email="OTHER@example.com", name="Sam"), message)
+        notify.send_rendered(
+            notify.Recipient(email="other@example.com"),
+            kind="tests.plain",
+            subject="Coercive control awareness: your booking",
+            text="You are booked on Coercive control awareness.",
+        )
+    assert len(mail.outbox) == 2
+    for email in mail.outbox:
+        assert email.from_email == settings.DISCREET_FROM_EMAIL
+        assert email.subject == settings.DISCREET_SUBJECT
+        everything = f"{email.from_email} {email.subject} {email.body}"
+        everything += " ".join(str(content) for _, content, _ in email.attachments)
+        for revealing in ["domestic", "abuse", "coercive", "riverside domestic", "DA Service"]:
+            assert revealing.lower() not in everything.lower()
+    # The invite stays (time and place), made discreet; the certificate is left out.
+    attachments = mail.outbox[0].attachments
+    assert [name for name, _, _ in attachments] == ["invite.ics"]
+    assert "SUMMARY:Appointment" in attachments[0][1]
+    assert "UID:place-1@courses.portal" in attachments[0][1]
+    assert "LOCATION:Riverside Hall" in attachments[0][1]
+    assert "update about your appointment" in mail.outbox[1].body
+
+
+def test_an_unverified_second_address_does_not_take_its_claimants_preferences(
+    django_capture_on_commit_callbacks,
+):
+    """Anyone can add an address to their account: only a verified one is theirs."""
+    from allauth.account.models import EmailAddress
+
+    claimant = UserFactory(email="claimant@example.com", email_is_safe=False)
+    EmailAddress.objects.create(user=claimant, email="someone@example.com", verified=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.send(notify.Recipient(email="someone@example.com"), MESSAGE)
+    assert mail.outbox[0].to == ["someone@example.com"]

@@ -1,3 +1,7 @@
+import re
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import path
@@ -59,6 +63,22 @@ def test_exit_ends_the_session_and_leaves_for_the_exit_url(client, settings):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize("odd_name", ["a b", "(x)", "a,b", "ü", "x@y", "a=b", "a;b"])
+def test_exit_never_fails_whatever_cookies_the_browser_sends(client, settings, odd_name):
+    settings.EXIT_PAGE_URL = "https://www.bbc.co.uk/weather"
+    client.force_login(UserFactory())
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    cookie = f"{odd_name}=1; sessionid={session_key}; csrftoken=abc; messages=m; other=1"
+    response = client.get("/exit/", HTTP_COOKIE=cookie)
+    assert response.status_code == 302
+    assert response["Location"] == "https://www.bbc.co.uk/weather"
+    assert "cookies" in response["Clear-Site-Data"]
+    for ours in ["sessionid", "csrftoken", "messages", "other"]:
+        assert response.cookies[ours]["max-age"] == 0, ours
+        assert response.cookies[ours].value == ""
+    assert "_auth_user_id" not in client.session
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -82,10 +102,72 @@ def test_healthz_reports_database_and_task_queue(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] is True
-    assert body["task_queue"]["ok"] is True
+    # The tests run tasks inline: there is no worker to ask after.
+    assert body["task_queue"] == {"ok": True, "worker": "sync"}
 
 
-def test_healthz_says_503_when_the_task_queue_is_down(client, monkeypatch):
+@pytest.fixture
+def with_a_worker(monkeypatch):
+    """As in production: tasks go through the broker to a separate worker."""
+    from django.utils import timezone
+    from django_q.conf import Conf
+    from django_q.models import Schedule
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    # A running cluster's scheduler keeps every recurring job's next run ahead of now.
+    Schedule.objects.update(next_run=timezone.now() + timedelta(minutes=1))
+
+
+def _enqueue(waited: timedelta):
+    from django.utils import timezone
+    from django_q.brokers import get_broker
+    from django_q.models import OrmQ
+
+    broker = get_broker()
+    task_id = broker.enqueue("signed task")
+    OrmQ.objects.filter(pk=task_id).update(lock=timezone.now() - waited)
+
+
+def test_healthz_says_the_worker_is_alive_when_tasks_are_taken_promptly(client, with_a_worker):
+    _enqueue(waited=timedelta(seconds=20))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    queue = response.json()["task_queue"]
+    assert queue["ok"] is True and queue["worker"] == "alive"
+    assert queue["queued"] == 1
+    assert 20 <= queue["oldest_queued_seconds"] < 60
+    assert queue["most_overdue_schedule_seconds"] == 0
+
+
+def test_healthz_says_503_when_tasks_wait_with_no_worker_to_take_them(client, with_a_worker):
+    """The ORM broker always answers its ping: a queue nobody empties is what shows it."""
+    _enqueue(waited=timedelta(minutes=10))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["task_queue"]["ok"] is False
+    assert body["task_queue"]["worker"] == "not running"
+    assert body["task_queue"]["oldest_queued_seconds"] >= 600
+
+
+def test_healthz_says_503_when_recurring_jobs_are_overdue(client, with_a_worker):
+    """With nothing queued, a scheduler that has stopped moving its jobs on shows it."""
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    assert Schedule.objects.exists()
+    Schedule.objects.filter(pk=Schedule.objects.first().pk).update(
+        next_run=timezone.now() - timedelta(minutes=7)
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    queue = response.json()["task_queue"]
+    assert queue["worker"] == "not running" and queue["queued"] == 0
+    assert queue["most_overdue_schedule_seconds"] >= 420
+
+
+def test_healthz_says_503_when_the_task_queue_is_down(client, monkeypatch, with_a_worker):
     from django_q.brokers import orm
 
     monkeypatch.setattr(orm.ORM, "ping", lambda self: (_ for _ in ()).throw(OSError("down")))
@@ -171,3 +253,50 @@ def test_a_stale_form_gets_a_friendly_page_not_a_stack_of_help(home_page):
     response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"login": "a@b.com"})
     assert response.status_code == 403
     assert b"that form could not be sent" in response.content
+
+
+def _sha256(path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_icons_are_the_services_own_not_the_gov_uk_crown(client, home_page):
+    """The issue asks for GOV.UK Frontend re-branded: no crown favicon or home-screen icon."""
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    govuk_images = Path(settings.BASE_DIR, "node_modules/govuk-frontend/dist/govuk/assets/images")
+    crown_hashes = {_sha256(p) for p in govuk_images.iterdir()}
+    assert crown_hashes, "GOV.UK Frontend's images are where the build takes them from"
+    html = client.get("/").content.decode()
+    icons = re.findall(
+        r'<link rel="(?:icon|apple-touch-icon|manifest)" href="/static/([^"]+)"', html
+    )
+    assert {"govuk/icons/favicon.ico", "govuk/icons/apple-touch-icon.png"} <= set(icons)
+    for icon in icons:
+        found = finders.find(icon)
+        assert found, icon
+        assert _sha256(found) not in crown_hashes, icon
+    # Nothing from GOV.UK's images folder is copied into our static files at all.
+    built = Path(settings.BASE_DIR, "portal/static/govuk")
+    assert not {_sha256(p) for p in built.rglob("*") if p.is_file()} & crown_hashes
+    assert "govuk/assets/images" not in html
+
+
+def test_what_a_signed_in_person_is_shown_is_never_stored(client, home_page):
+    client.force_login(UserFactory())
+    for url, status in [("/accounts/profile/", 200), ("/accounts/email/", 200), ("/nope/", 404)]:
+        response = client.get(url)
+        assert response.status_code == status, url
+        cache_control = response["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control, url
+        assert "public" not in cache_control, url
+
+
+def test_a_response_that_says_how_it_is_cached_keeps_its_word(client, home_page):
+    client.force_login(UserFactory())
+    # The exit sets its own (never_cache), and so does the public site's policy.
+    assert "must-revalidate" in client.get("/exit/")["Cache-Control"]
+    client.logout()
+    assert "public" in client.get("/")["Cache-Control"]
