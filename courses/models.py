@@ -178,6 +178,11 @@ class Session(PlaceOffering):
         return self.status == self.Status.SCHEDULED and timezone.now() < self.closes_at
 
 
+class PaymentMethod(models.TextChoices):
+    CARD = "card", "Card"
+    INVOICE = "invoice", "Invoice (purchase order)"
+
+
 class Booking(PlaceHolding):
     """One booking reference: one or more places on a session, made by one person."""
 
@@ -191,11 +196,22 @@ class Booking(PlaceHolding):
     )
     audience = models.CharField(max_length=20, choices=Audience.choices)
     unit_price_pence = models.PositiveIntegerField(default=0)
+    payment_method = models.CharField(
+        max_length=8, choices=PaymentMethod.choices, default=PaymentMethod.CARD
+    )
+    purchase_order = models.CharField("purchase-order number", max_length=50, blank=True)
+    invoice_owed_pence = models.PositiveIntegerField(
+        "owed on invoice (pence)",
+        default=0,
+        help_text="What the organisation owes for an invoiced booking; cancellations reduce it.",
+    )
+    invoice_paid_at = models.DateTimeField("invoice paid", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["session", "status"])]
+        permissions = [("view_invoices", "Can see invoiced bookings and what is owed")]
 
     def __str__(self):
         return self.reference
@@ -208,6 +224,10 @@ class Booking(PlaceHolding):
     @property
     def total_pence(self) -> int:
         return self.unit_price_pence * self.quantity
+
+    @property
+    def is_invoiced(self) -> bool:
+        return self.payment_method == PaymentMethod.INVOICE
 
     def on_places_changed(self, previous: str) -> None:
         from courses import services

@@ -8,7 +8,7 @@ from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from courses.models import Attendee, Booking, CourseAudience, Session
+from courses.models import Attendee, Booking, CourseAudience, PaymentMethod, Session
 from portal.places import TAKING_PLACES, HoldingStatus
 
 
@@ -82,3 +82,16 @@ def confirmed_places_of(user) -> QuerySet[Attendee]:
         booking__status=HoldingStatus.CONFIRMED,
         session__status=Session.Status.SCHEDULED,
     ).select_related("session__course", "booking", "user")
+
+
+def unpaid_invoices() -> QuerySet[Booking]:
+    """Invoiced bookings with something owed that staff have not yet marked paid."""
+    return (
+        Booking.objects.filter(
+            payment_method=PaymentMethod.INVOICE,
+            invoice_owed_pence__gt=0,
+            invoice_paid_at__isnull=True,
+        )
+        .select_related("session__course", "organisation", "booked_by")
+        .order_by("created_at", "pk")
+    )

@@ -22,6 +22,7 @@ from courses.models import (
     Audience,
     Booking,
     CalendarFeedToken,
+    PaymentMethod,
     Session,
 )
 from portal import audit, calendars, notify, places
@@ -86,10 +87,13 @@ def book(
     audience: str,
     attendees: list[AttendeeDetails],
     organisation: Organisation | None = None,
+    pay_by: str = PaymentMethod.CARD,
+    purchase_order: str = "",
 ) -> Booking:
-    """Book places for the named attendees: confirmed (free), held while paying (priced), or
-    on the waiting list when the session is full. One reference, one email to the booker and
-    a calendar invite to each attendee once the places are confirmed."""
+    """Book places for the named attendees: confirmed (free, or priced and invoiced to an
+    organisation staff mark as invoiced), held while paying by card (priced), or on the
+    waiting list when the session is full. One reference, one email to the booker and a
+    calendar invite to each attendee once the places are confirmed."""
     if not attendees:
         raise BookingError("Name at least one attendee.", "attendees")
     if len(attendees) > 1 and organisation is None:
@@ -108,6 +112,7 @@ def book(
         raise BookingError(
             f"This course is not open to {Audience(audience).label.lower()} bookings.", "audience"
         )
+    invoiced = _check_payment_method(organisation, pay_by, purchase_order) and price > 0
     _check_open(session)
     try:
         with transaction.atomic():
@@ -127,12 +132,14 @@ def book(
             booking = places.request_places(
                 locked,
                 quantity=len(attendees),
-                hold_for=PAYMENT_HOLD if price else None,
+                hold_for=PAYMENT_HOLD if price and not invoiced else None,
                 reference=unique_reference(),
                 booked_by=user,
                 organisation=organisation,
                 audience=audience,
                 unit_price_pence=price,
+                payment_method=PaymentMethod.INVOICE if invoiced else PaymentMethod.CARD,
+                purchase_order=purchase_order.strip() if invoiced else "",
             )
             Attendee.objects.bulk_create(
                 [
@@ -148,6 +155,8 @@ def book(
                 ]
             )
             audit.record(user, audit.Action.CREATE, booking, event="booked", status=booking.status)
+            if booking.status == HoldingStatus.CONFIRMED:
+                _record_invoice(booking)
             _tell_booker(booking, "booking_made")
             if booking.status == HoldingStatus.CONFIRMED:
                 _send_invites(booking)
@@ -159,6 +168,48 @@ def book(
         raise BookingError(
             "One of the attendees already has a place on this session.", "attendees"
         ) from exc
+
+
+def _check_payment_method(
+    organisation: Organisation | None, pay_by: str, purchase_order: str
+) -> bool:
+    """True if the places are to be invoiced to the organisation (with a purchase order)."""
+    if pay_by == PaymentMethod.CARD:
+        return False
+    if pay_by != PaymentMethod.INVOICE:
+        raise BookingError("Choose how you will pay.", "payment")
+    if organisation is None or not organisation.invoiced:
+        raise BookingError(
+            "Paying by invoice is only for organisations we invoice. Choose to pay by card, "
+            "or ask us to set up invoicing for your organisation.",
+            "payment",
+        )
+    if not purchase_order.strip():
+        raise BookingError("Enter your purchase-order number.", "purchase_order")
+    return True
+
+
+def _record_invoice(booking: Booking) -> None:
+    """An invoiced booking's places are confirmed: the organisation owes their price."""
+    if booking.is_invoiced and booking.unit_price_pence:
+        booking.invoice_owed_pence = booking.total_pence
+        booking.save(update_fields=["invoice_owed_pence"])
+
+
+def mark_invoice_paid(booking: Booking, *, by) -> Booking:
+    """A coordinator records that an invoiced booking has been paid."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if not booking.is_invoiced:
+            raise BookingError("This booking is not invoiced.")
+        if booking.invoice_paid_at is not None:
+            raise BookingError(f"Booking {booking.reference} is already marked paid.")
+        booking.invoice_paid_at = timezone.now()
+        booking.save(update_fields=["invoice_paid_at"])
+        audit.record(
+            by, audit.Action.CHANGE, booking, event="invoice_paid", pence=booking.invoice_owed_pence
+        )
+    return booking
 
 
 def _check_open(session: Session) -> None:
@@ -190,6 +241,7 @@ def booking_status_changed(booking: Booking, previous: str) -> None:
     if booking.status == HoldingStatus.OFFERED:
         _tell_booker(booking, "place_offered", accept_url=offer_url(booking))
     elif booking.status == HoldingStatus.CONFIRMED and previous != HoldingStatus.CONFIRMED:
+        _record_invoice(booking)
         _tell_booker(booking, "booking_confirmed")
         _send_invites(booking)
     elif booking.status == HoldingStatus.EXPIRED and previous == HoldingStatus.OFFERED:
@@ -216,7 +268,7 @@ def cancel_booking(booking: Booking, *, by) -> Booking:
         places.release_places(booking)
         for attendee in attendees:
             _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=had_places)
-        _settle_payment(booking, reason="Booking cancelled before the cut-off.")
+        _settle_payment(booking, amount_pence=None, reason="Booking cancelled before the cut-off.")
         audit.record(by, audit.Action.CHANGE, booking, event="booking_cancelled")
         booking.refresh_from_db()
         _tell_booker(booking, "booking_cancelled")
@@ -239,13 +291,12 @@ def cancel_attendee(attendee: Attendee, *, by) -> Attendee:
             return attendee
         places.release_places(booking, quantity=1)
         _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=booking.takes_places)
-        if booking.unit_price_pence:
-            course_payments.refund(
-                booking,
-                amount_pence=booking.unit_price_pence,
-                reason="A place cancelled before the cut-off.",
-                key=f"attendee-{attendee.pk}",
-            )
+        _settle_payment(
+            booking,
+            amount_pence=booking.unit_price_pence,
+            reason="A place cancelled before the cut-off.",
+            key=f"attendee-{attendee.pk}",
+        )
         audit.record(
             by, audit.Action.CHANGE, booking, event="place_cancelled", attendee=attendee.pk
         )
@@ -287,11 +338,23 @@ def transfer(attendee: Attendee, *, to: AttendeeDetails, by) -> Attendee:
         return new
 
 
-def _settle_payment(booking: Booking, *, reason: str) -> None:
-    """A priced booking ended: refund what was paid, or close a checkout still open."""
-    if booking.unit_price_pence:
-        course_payments.expire_checkout_of(booking)
-        course_payments.refund(booking, amount_pence=None, reason=reason, key="cancelled")
+def _settle_payment(
+    booking: Booking, *, amount_pence: int | None, reason: str, key: str = "cancelled"
+) -> None:
+    """Places of a priced booking were given back: refund `amount_pence` of what was paid by
+    card (None: all that is left) and close a checkout still open, or take the same amount
+    off what an invoiced organisation owes (it was never paid by card: no Stripe refund)."""
+    if not booking.unit_price_pence:
+        return
+    if booking.is_invoiced:
+        booking.refresh_from_db(fields=["invoice_owed_pence"])
+        less = booking.invoice_owed_pence if amount_pence is None else amount_pence
+        booking.invoice_owed_pence = max(booking.invoice_owed_pence - less, 0)
+        booking.save(update_fields=["invoice_owed_pence"])
+        return
+    course_payments.expire_checkout_of(booking)
+    if amount_pence is None or amount_pence > 0:
+        course_payments.refund(booking, amount_pence=amount_pence, reason=reason, key=key)
 
 
 def _check_can_change(booking: Booking) -> None:
@@ -338,7 +401,7 @@ def booking_for_offer(token: str, user) -> Booking:
 def accept_offer(token: str, user) -> Booking:
     booking = booking_for_offer(token, user)
     try:
-        hold_for = PAYMENT_HOLD if booking.unit_price_pence else None
+        hold_for = PAYMENT_HOLD if booking.unit_price_pence and not booking.is_invoiced else None
         booking = places.accept_offer(booking, hold_for=hold_for)
     except places.PlacesError as exc:
         raise BookingError(str(exc)) from exc
@@ -379,7 +442,7 @@ def session_changed(session: Session, *, cancelled: bool) -> int:
                 booking.save(update_fields=["status", "expires_at", "status_changed_at"])
                 if previous != HoldingStatus.CONFIRMED:
                     release_attendees(booking)
-                _settle_payment(booking, reason="The session was cancelled.")
+                _settle_payment(booking, amount_pence=None, reason="The session was cancelled.")
                 _tell_booker(booking, "session_cancelled")
     return sent
 

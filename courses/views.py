@@ -94,11 +94,13 @@ def book(request, pk: int):
     audience_choices = [(a, f"{Audience(a).label}: {_price_label(prices[a])}") for a in eligible]
     booking_for_others = organisation is not None
     data = request.POST if request.method == "POST" else None
+    invoice_allowed = organisation is not None and organisation.invoiced
     form = BookingForm(
         data,
         audience_choices=audience_choices,
         organisations=organisations,
-        initial={"organisation": str(organisation.pk) if organisation else ""},
+        invoice_allowed=invoice_allowed,
+        initial={"organisation": str(organisation.pk) if organisation else "", "payment": "card"},
     )
     if booking_for_others:
         attendee_forms = AttendeeFormSet(data, initial=[{}] * places if data is None else None)
@@ -120,10 +122,14 @@ def book(request, pk: int):
                 organisation=services.organisation_for(
                     request.user, form.cleaned_data.get("organisation")
                 ),
+                pay_by=form.cleaned_data["payment"],
+                purchase_order=form.cleaned_data.get("purchase_order", ""),
             )
         except services.BookingError as exc:
-            if exc.field == "audience":
-                form.add_error("audience", str(exc))
+            if exc.field in ("audience", "purchase_order"):
+                form.add_error(exc.field, str(exc))
+            elif exc.field == "payment":
+                form.add_error(None, str(exc))
             else:
                 error = str(exc)
         else:
@@ -141,6 +147,7 @@ def book(request, pk: int):
             "booking_for_others": booking_for_others,
             "organisations": organisations,
             "organisation": organisation,
+            "invoice_allowed": invoice_allowed,
             "places": places,
             "error": error,
             "places_left": max(session.capacity - session.taken, 0),
