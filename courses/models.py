@@ -8,13 +8,15 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 
 from portal.crypto import EncryptedTextField
 from portal.places import PlaceHolding, PlaceOffering
@@ -277,6 +279,59 @@ class Attendee(models.Model):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+@register_setting(icon="undo")
+class CancellationPolicy(BaseSiteSetting):
+    """What a person gets back when they cancel a paid place (or what an invoiced
+    organisation no longer owes). When staff cancel a session, everything is refunded."""
+
+    full_refund_days = models.PositiveSmallIntegerField(
+        "full refund up to (days before the session)",
+        default=7,
+        help_text="Cancelling at least this many days before the session starts refunds in full.",
+    )
+    late_refund_percent = models.PositiveSmallIntegerField(
+        "refund after that (%)",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="The share refunded for a later cancellation (0 for none, 50 for half).",
+    )
+
+    panels = ["full_refund_days", "late_refund_percent"]
+
+    class Meta:
+        verbose_name = "course cancellation policy"
+
+    def __str__(self):
+        return self.describe()
+
+    def full_refund_until(self, starts_at):
+        return starts_at - timedelta(days=self.full_refund_days)
+
+    def refund_pence(self, amount_pence: int, starts_at, now=None) -> int:
+        """What is refunded of `amount_pence` for a place cancelled `now`."""
+        now = now or timezone.now()
+        if now <= self.full_refund_until(starts_at):
+            return amount_pence
+        return amount_pence * self.late_refund_percent // 100
+
+    def describe(self) -> str:
+        days = f"{self.full_refund_days} day{'' if self.full_refund_days == 1 else 's'}"
+        late = (
+            "no refund"
+            if self.late_refund_percent == 0
+            else "a full refund"
+            if self.late_refund_percent >= 100
+            else f"a {self.late_refund_percent}% refund"
+        )
+        return f"Cancel up to {days} before the session for a full refund; after that, {late}."
+
+    @classmethod
+    def current(cls) -> CancellationPolicy:
+        """The default site's policy (services have no request to find a site from)."""
+        site = Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site else cls()
 
 
 class CalendarFeedToken(models.Model):

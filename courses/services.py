@@ -22,6 +22,7 @@ from courses.models import (
     Audience,
     Booking,
     CalendarFeedToken,
+    CancellationPolicy,
     PaymentMethod,
     Session,
 )
@@ -264,11 +265,13 @@ def cancel_booking(booking: Booking, *, by) -> Booking:
             raise BookingError("This booking is already cancelled.")
         _check_can_change(booking)
         had_places = booking.status == HoldingStatus.CONFIRMED
+        # Only confirmed places were paid for (or invoiced); a checkout still open is closed.
+        back = refund_due(booking, booking.total_pence) if had_places else None
         attendees = list(booking.attendees.filter(status=Attendee.Status.ACTIVE))
         places.release_places(booking)
         for attendee in attendees:
             _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=had_places)
-        _settle_payment(booking, amount_pence=None, reason="Booking cancelled before the cut-off.")
+        _settle_payment(booking, amount_pence=back, reason="Booking cancelled before the cut-off.")
         audit.record(by, audit.Action.CHANGE, booking, event="booking_cancelled")
         booking.refresh_from_db()
         _tell_booker(booking, "booking_cancelled")
@@ -293,7 +296,7 @@ def cancel_attendee(attendee: Attendee, *, by) -> Attendee:
         _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=booking.takes_places)
         _settle_payment(
             booking,
-            amount_pence=booking.unit_price_pence,
+            amount_pence=refund_due(booking, booking.unit_price_pence),
             reason="A place cancelled before the cut-off.",
             key=f"attendee-{attendee.pk}",
         )
@@ -336,6 +339,11 @@ def transfer(attendee: Attendee, *, to: AttendeeDetails, by) -> Attendee:
             by, audit.Action.CHANGE, booking, event="place_transferred", old=attendee.pk, new=new.pk
         )
         return new
+
+
+def refund_due(booking: Booking, amount_pence: int, now=None) -> int:
+    """What the cancellation policy gives back of `amount_pence` if the person cancels now."""
+    return CancellationPolicy.current().refund_pence(amount_pence, booking.session.starts_at, now)
 
 
 def _settle_payment(

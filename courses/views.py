@@ -22,7 +22,14 @@ from courses.forms import (
     SelfAttendeeForm,
     TransferForm,
 )
-from courses.models import Attendee, Audience, Booking, CourseAudience, Session
+from courses.models import (
+    Attendee,
+    Audience,
+    Booking,
+    CancellationPolicy,
+    CourseAudience,
+    Session,
+)
 from portal import calendars
 from portal.payments.services import PaymentError
 from portal.places import HoldingStatus
@@ -220,6 +227,33 @@ def booking_detail(request, reference: str):
             "attendees": booking.attendees.all(),
             "can_change": booking.is_active and booking.session.closes_at > timezone.now(),
             "show_joining_link": booking.status == HoldingStatus.CONFIRMED,
+            "policy": _policy_for(booking),
+        },
+    )
+
+
+def _policy_for(booking: Booking) -> CancellationPolicy | None:
+    """The cancellation policy, for places that were paid for (or invoiced)."""
+    if not booking.unit_price_pence:
+        return None
+    return CancellationPolicy.current()
+
+
+def _cancel_page(request, booking: Booking, attendee: Attendee | None):
+    policy = _policy_for(booking)
+    paid = booking.status == HoldingStatus.CONFIRMED and policy is not None
+    amount = booking.unit_price_pence if attendee else booking.total_pence
+    return render(
+        request,
+        "courses/cancel.html",
+        {
+            "booking": booking,
+            "attendee": attendee,
+            "policy": policy,
+            "full_refund_until": policy.full_refund_until(booking.session.starts_at)
+            if policy
+            else None,
+            "refund_now": services.refund_due(booking, amount) / 100 if paid else None,
         },
     )
 
@@ -236,7 +270,7 @@ def cancel_booking(request, reference: str):
         else:
             messages.success(request, f"Booking {booking.reference} is cancelled.")
         return redirect("courses:booking", reference=booking.reference)
-    return render(request, "courses/cancel.html", {"booking": booking, "attendee": None})
+    return _cancel_page(request, booking, None)
 
 
 def _own_attendee(request, reference: str, pk: int) -> Attendee:
@@ -256,9 +290,7 @@ def cancel_attendee(request, reference: str, pk: int):
         else:
             messages.success(request, f"{attendee.name}'s place is cancelled.")
         return redirect("courses:booking", reference=reference)
-    return render(
-        request, "courses/cancel.html", {"booking": attendee.booking, "attendee": attendee}
-    )
+    return _cancel_page(request, attendee.booking, attendee)
 
 
 @never_cache
