@@ -21,8 +21,15 @@ from wagtail.models import Orderable, Page, Site
 from portal.crypto import EncryptedTextField
 from portal.places import PlaceHolding, PlaceOffering
 
-PAYMENT_HOLD = timedelta(minutes=15)
-OFFER_WINDOW = timedelta(hours=48)
+
+def payment_hold() -> timedelta:
+    """How long places are held while the person pays by card (PLACES_PAYMENT_HOLD_MINUTES)."""
+    return timedelta(minutes=settings.PLACES_PAYMENT_HOLD_MINUTES)
+
+
+def offer_window() -> timedelta:
+    """How long freed places are offered to a waiting-list entry (PLACES_OFFER_HOURS)."""
+    return timedelta(hours=settings.PLACES_OFFER_HOURS)
 
 
 class Audience(models.TextChoices):
@@ -169,7 +176,7 @@ class Session(PlaceOffering):
         return f"{self.course.title}, {local:%-d %b %Y %H:%M}"
 
     def offer_window(self) -> timedelta:
-        return OFFER_WINDOW
+        return offer_window()
 
     @property
     def closes_at(self):

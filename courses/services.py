@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from courses import payments as course_payments
 from courses.models import (
-    PAYMENT_HOLD,
     Attendee,
     Audience,
     Booking,
@@ -25,6 +24,7 @@ from courses.models import (
     CancellationPolicy,
     PaymentMethod,
     Session,
+    payment_hold,
 )
 from portal import audit, calendars, notify, places
 from portal.accounts.models import Organisation, Sector
@@ -133,7 +133,7 @@ def book(
             booking = places.request_places(
                 locked,
                 quantity=len(attendees),
-                hold_for=PAYMENT_HOLD if price and not invoiced else None,
+                hold_for=payment_hold() if price and not invoiced else None,
                 reference=unique_reference(),
                 booked_by=user,
                 organisation=organisation,
@@ -409,7 +409,7 @@ def booking_for_offer(token: str, user) -> Booking:
 def accept_offer(token: str, user) -> Booking:
     booking = booking_for_offer(token, user)
     try:
-        hold_for = PAYMENT_HOLD if booking.unit_price_pence and not booking.is_invoiced else None
+        hold_for = payment_hold() if booking.unit_price_pence and not booking.is_invoiced else None
         booking = places.accept_offer(booking, hold_for=hold_for)
     except places.PlacesError as exc:
         raise BookingError(str(exc)) from exc

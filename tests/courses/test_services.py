@@ -301,3 +301,26 @@ def test_discreet_attendees_get_neutral_invites(training_session):
     assert str(event["SUMMARY"]) == "Appointment"
     assert "DESCRIPTION" not in event
     assert all("DA awareness" not in m.body for m in mail.outbox if m.to == [user.email])
+
+
+def test_the_payment_hold_and_offer_window_come_from_settings(settings, home_page):
+    settings.PLACES_PAYMENT_HOLD_MINUTES = 30
+    settings.PLACES_OFFER_HOURS = 6
+    course = helpers.course(home_page, title="Priced", prices={Audience.PUBLIC: 4500})
+    session = helpers.session(course, capacity=1)
+    before = timezone.now()
+    held = book_self(session, UserFactory())
+    assert held.status == HoldingStatus.HELD
+    assert (
+        before + timedelta(minutes=29) < held.expires_at <= timezone.now() + timedelta(minutes=30)
+    )
+    waiting = book_self(session, UserFactory())
+    assert waiting.status == HoldingStatus.WAITING
+    services.cancel_booking(held, by=held.booked_by)
+    waiting.refresh_from_db()
+    assert waiting.status == HoldingStatus.OFFERED
+    assert (
+        before + timedelta(hours=5, minutes=59)
+        < waiting.expires_at
+        <= (timezone.now() + timedelta(hours=6))
+    )
