@@ -75,6 +75,20 @@ def bookings_of(user) -> QuerySet[Booking]:
     )
 
 
+def status_for(booking: Booking, user) -> str:
+    """What "My bookings" says for this person: the booking's status to the one who made it;
+    to someone named in it, their own place's (cancelled or transferred away, perhaps, while
+    the booking goes on). Uses the prefetched attendees."""
+    if booking.booked_by_id == user.pk:
+        return booking.get_status_display()
+    email = user.email.strip().lower()
+    mine = [a for a in booking.attendees.all() if a.email == email]
+    active = [a for a in mine if a.status == Attendee.Status.ACTIVE]
+    if active or not mine:
+        return booking.get_status_display()
+    return max(mine, key=lambda a: a.pk).get_status_display()
+
+
 def confirmed_places_of(user) -> QuerySet[Attendee]:
     return Attendee.objects.filter(
         email=user.email,

@@ -72,6 +72,27 @@ def eligible_audiences(user, organisation: Organisation | None = None) -> list[s
     return audiences
 
 
+def is_council_address(email: str) -> bool:
+    domains = {d.lower() for d in settings.COUNCIL_EMAIL_DOMAINS}
+    return email.strip().rsplit("@", 1)[-1].lower() in domains
+
+
+def _check_attendee_eligible(audience: str, email: str, booker, *, field: str) -> None:
+    """The council-staff price is for council staff only: each place at it must be for the
+    booker (whose council address is verified) or for someone at a council address (their
+    invite and joining details go only to that council mailbox). Others are refused rather
+    than silently charged: the booker books them at their own audience's price."""
+    if audience != Audience.COUNCIL_STAFF:
+        return
+    if email == booker.email.strip().lower() or is_council_address(email):
+        return
+    raise BookingError(
+        f"{email} is not a council email address. The council-staff price is only for "
+        "council staff: book anyone else separately, at the price for their audience.",
+        field,
+    )
+
+
 def organisation_for(user, organisation_id) -> Organisation | None:
     if not organisation_id:
         return None
@@ -108,6 +129,8 @@ def book(
         raise BookingError("Each attendee needs their own email address.", "attendees")
     if audience not in eligible_audiences(user, organisation):
         raise BookingError("You cannot book at this price.", "audience")
+    for email in emails:
+        _check_attendee_eligible(audience, email, user, field="attendees")
     price = session.course.price_for(audience)
     if price is None:
         raise BookingError(
@@ -293,7 +316,10 @@ def cancel_attendee(attendee: Attendee, *, by) -> Attendee:
             attendee.refresh_from_db()
             return attendee
         places.release_places(booking, quantity=1)
-        _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=booking.takes_places)
+        # Only a confirmed place was ever sent an invite to cancel.
+        _cancel_attendee(
+            attendee, Attendee.Status.CANCELLED, send=booking.status == HoldingStatus.CONFIRMED
+        )
         _settle_payment(
             booking,
             amount_pence=refund_due(booking, booking.unit_price_pence),
@@ -323,7 +349,11 @@ def transfer(attendee: Attendee, *, to: AttendeeDetails, by) -> Attendee:
             session_id=booking.session_id, email=email, status=Attendee.Status.ACTIVE
         ).exists():
             raise BookingError(f"{email} already has a place on this session.", "email")
-        _cancel_attendee(attendee, Attendee.Status.TRANSFERRED, send=booking.takes_places)
+        _check_attendee_eligible(booking.audience, email, booking.booked_by, field="email")
+        # A held (unpaid) or offered place was never sent an invite: nothing to cancel.
+        _cancel_attendee(
+            attendee, Attendee.Status.TRANSFERRED, send=booking.status == HoldingStatus.CONFIRMED
+        )
         new = Attendee.objects.create(
             booking=booking,
             session_id=booking.session_id,

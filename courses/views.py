@@ -306,8 +306,11 @@ def transfer(request, reference: str, pk: int):
         except services.BookingError as exc:
             form.add_error("email" if exc.field == "email" else None, str(exc))
         else:
+            invited = new.booking.status == HoldingStatus.CONFIRMED
             messages.success(
-                request, f"The place is now {new.name}'s. We have sent them an invite."
+                request,
+                f"The place is now {new.name}'s."
+                + (" We have sent them an invite." if invited else ""),
             )
             return redirect("courses:booking", reference=reference)
     return render(

@@ -324,3 +324,66 @@ def test_the_payment_hold_and_offer_window_come_from_settings(settings, home_pag
         < waiting.expires_at
         <= (timezone.now() + timedelta(hours=6))
     )
+
+
+def test_transferring_a_place_of_an_unpaid_booking_sends_no_cancellation(home_page):
+    course = helpers.course(home_page, title="Priced", prices={Audience.PUBLIC: 4500})
+    session = helpers.session(course)
+    user = UserFactory()
+    held = book_self(session, user)
+    assert held.status == HoldingStatus.HELD
+    mail.outbox.clear()
+    services.transfer(
+        held.attendees.get(), to=AttendeeDetails("Colleague", "colleague@example.com"), by=user
+    )
+    assert invites_to(user.email) == []  # never invited, so never sent a CANCEL
+    assert invites_to("colleague@example.com") == []  # invited once the place is paid for
+
+
+def council_member(settings):
+    settings.COUNCIL_EMAIL_DOMAINS = ["council.example.gov.uk"]
+    return MembershipFactory(
+        user__email="officer@council.example.gov.uk", organisation__sector=Sector.COUNCIL
+    )
+
+
+def test_the_council_price_is_only_for_places_for_council_staff(training_session, settings):
+    membership = council_member(settings)
+    with pytest.raises(BookingError, match="friend@example.com is not a council email") as exc:
+        services.book(
+            session=training_session,
+            user=membership.user,
+            audience=Audience.COUNCIL_STAFF,
+            organisation=membership.organisation,
+            attendees=[
+                AttendeeDetails("Me", membership.user.email),
+                AttendeeDetails("Friend", "friend@example.com"),
+            ],
+        )
+    assert exc.value.field == "attendees" and not Booking.objects.exists()
+    booking = services.book(
+        session=training_session,
+        user=membership.user,
+        audience=Audience.COUNCIL_STAFF,
+        organisation=membership.organisation,
+        attendees=[
+            AttendeeDetails("Me", membership.user.email),
+            AttendeeDetails("Colleague", "colleague@council.example.gov.uk"),
+        ],
+    )
+    assert booking.status == HoldingStatus.CONFIRMED and booking.quantity == 2
+
+
+def test_transfer_rechecks_the_council_price_for_the_new_attendee(training_session, settings):
+    membership = council_member(settings)
+    booking = book_self(training_session, membership.user, Audience.COUNCIL_STAFF)
+    place = booking.attendees.get()
+    with pytest.raises(BookingError, match="not a council email") as exc:
+        services.transfer(place, to=AttendeeDetails("Out", "out@example.com"), by=membership.user)
+    assert exc.value.field == "email"
+    place.refresh_from_db()
+    assert place.status == Attendee.Status.ACTIVE
+    new = services.transfer(
+        place, to=AttendeeDetails("In", "in@council.example.gov.uk"), by=membership.user
+    )
+    assert new.status == Attendee.Status.ACTIVE
