@@ -14,6 +14,7 @@ from portal import places
 from portal.accounts.models import Sector
 from portal.places import HoldingStatus
 from tests.courses import helpers
+from tests.courses.helpers import at_run_time
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,18 +194,15 @@ def test_changes_close_at_the_cut_off(course_page):
     ("change", "message"),
     [
         ({"status": Session.Status.CANCELLED}, "cancelled"),
-        ({"booking_closes_at": timezone.now() - timedelta(minutes=1)}, "closed"),
+        ({"booking_closes_at": -timedelta(minutes=1)}, "closed"),
         (
-            {
-                "starts_at": timezone.now() - timedelta(hours=1),
-                "ends_at": timezone.now() + timedelta(hours=1),
-            },
+            {"starts_at": -timedelta(hours=1), "ends_at": timedelta(hours=1)},
             "started",
         ),
     ],
 )
 def test_cancelled_closed_and_past_sessions_cannot_be_booked(training_session, change, message):
-    Session.objects.filter(pk=training_session.pk).update(**change)
+    Session.objects.filter(pk=training_session.pk).update(**at_run_time(change))
     training_session.refresh_from_db()
     with pytest.raises(BookingError, match=message):
         book_self(training_session, UserFactory())
