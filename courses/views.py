@@ -228,6 +228,7 @@ def booking_detail(request, reference: str):
             "can_change": booking.is_active and booking.session.closes_at > timezone.now(),
             "show_joining_link": booking.status == HoldingStatus.CONFIRMED,
             "policy": _policy_for(booking),
+            "offer_hours": settings.PLACES_OFFER_HOURS,
         },
     )
 

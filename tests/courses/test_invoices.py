@@ -64,6 +64,8 @@ def test_an_invoiced_member_books_with_a_purchase_order_and_no_card(
     assert booking.purchase_order == "PO-1234"
     assert booking.invoice_owed_pence == 9000
     assert not Payment.objects.exists() and not stripe_standin.requests
+    page = client.get(response.url).text
+    assert "purchase order <strong>PO-1234</strong>, £90.00" in page
     (row,) = reports.income_by_course_and_month()
     assert row["pence"] == 9000  # "card or invoice": invoiced places count as income
 

@@ -293,3 +293,20 @@ def test_my_bookings_shows_a_named_attendee_their_own_place(client, course_page,
     assert ">Cancelled</td>" in account and ">Confirmed</td>" not in account
     client.force_login(membership.user)
     assert ">Confirmed</td>" in client.get(reverse("my_account")).text
+
+
+def test_the_waiting_list_page_gives_the_configured_offer_window(
+    client, person, course_page, settings
+):
+    settings.PLACES_OFFER_HOURS = 6
+    session = helpers.session(course_page, capacity=1)
+    services.book(
+        session=session,
+        user=UserFactory(),
+        audience="public",
+        attendees=[services.AttendeeDetails("X", "x@example.com")],
+    )
+    client.post(book_url(session), {"audience": "public"})
+    booking = Booking.objects.get(booked_by=person)
+    page = client.get(reverse("courses:booking", args=[booking.reference])).text
+    assert "You will have 6 hours to accept" in page
