@@ -4,7 +4,7 @@ owed and mark it paid."""
 import pytest
 from django.urls import reverse
 
-from courses import reports, services
+from courses import reports, selectors, services
 from courses.models import Audience, Booking, PaymentMethod
 from portal.accounts.models import Sector
 from portal.payments.models import Payment
@@ -212,3 +212,12 @@ def test_a_person_not_signed_in_cannot_mark_paid(client, invoiced_member, priced
     assert response.status_code in (302, 403)
     booking.refresh_from_db()
     assert booking.invoice_paid_at is None
+
+
+def test_staff_cancelling_the_session_clear_what_is_owed(invoiced_member, priced_session):
+    booking = invoiced_booking(invoiced_member, priced_session)
+    priced_session.status = priced_session.Status.CANCELLED
+    priced_session.save()
+    booking.refresh_from_db()
+    assert booking.status == HoldingStatus.CANCELLED and booking.invoice_owed_pence == 0
+    assert not selectors.unpaid_invoices().exists()
