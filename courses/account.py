@@ -12,6 +12,8 @@ def my_bookings(request) -> AccountSection | None:
     bookings = list(selectors.bookings_of(request.user))
     if not bookings:
         return None
+    for booking in bookings:
+        booking.status_for_me = selectors.status_for(booking, request.user)
     token = services.feed_token(request.user)
     return AccountSection(
         title="My bookings",

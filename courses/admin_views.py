@@ -1,15 +1,20 @@
 """Staff views for one session: its bookings and waiting list (with a manual offer), and the
-attendee list as a spreadsheet (CSV)."""
+attendee list as a spreadsheet (CSV); and what invoiced organisations owe."""
 
 import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from wagtail.admin.views.reports import ReportView
 
 from courses import selectors, services
 from courses.models import Attendee, Booking, Session
@@ -87,3 +92,93 @@ def attendee_export(request, pk: int):
 def _safe(value: str) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+VIEW_INVOICES = "courses.view_invoices"
+MARK_INVOICE_PAID = "courses.change_booking"
+
+
+def _pounds(pence: int) -> Decimal:
+    return (Decimal(pence) / 100).quantize(Decimal("0.01"))
+
+
+class InvoicesOwedView(ReportView):
+    """Invoiced bookings not yet marked paid: what each organisation owes, with its
+    purchase-order number, and spreadsheet export. Coordinators mark an invoice paid here."""
+
+    page_title = "Invoices owed"
+    no_results_message = "Nothing is owed: every invoiced booking has been marked paid."
+    header_icon = "table"
+    results_template_name = "courses/admin/invoices_owed_results.html"
+    paginate_by = 100
+    export_filename = "invoices-owed"
+    list_export = [
+        "reference",
+        "organisation.name",
+        "purchase_order",
+        "owed_pounds",
+        "session",
+        "booked_by.email",
+        "created_at",
+    ]
+    export_headings = {
+        "reference": "Booking",
+        "organisation.name": "Organisation",
+        "purchase_order": "Purchase order",
+        "owed_pounds": "Owed (£)",
+        "session": "Session",
+        "booked_by.email": "Booked by",
+        "created_at": "Booked on",
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(VIEW_INVOICES):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.unpaid_invoices()
+
+    def decorate_paginated_queryset(self, object_list):
+        for booking in object_list:
+            booking.owed_pounds = _pounds(booking.invoice_owed_pence)
+        return object_list
+
+    def get_breadcrumbs_items(self):
+        return [{"url": "", "label": "Reports"}, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        bookings = self.object_list
+        context["total_owed"] = _pounds(sum(b.invoice_owed_pence for b in bookings))
+        context["can_mark_paid"] = self.request.user.has_perm(MARK_INVOICE_PAID)
+        return context
+
+    @property
+    def index_url(self):
+        return reverse("courses_invoices_owed")
+
+    @property
+    def index_results_url(self):
+        return reverse("courses_invoices_owed")
+
+
+@require_POST
+def mark_invoice_paid(request, booking_pk: int):
+    if not (request.user.has_perm(VIEW_INVOICES) and request.user.has_perm(MARK_INVOICE_PAID)):
+        raise PermissionDenied
+    booking = get_object_or_404(Booking, pk=booking_pk)
+    try:
+        services.mark_invoice_paid(booking, by=request.user)
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            format_html(
+                "Invoice for booking {} ({}) marked paid.",
+                booking.reference,
+                booking.purchase_order,
+            ),
+        )
+    return redirect("courses_invoices_owed")

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from courses.models import Audience, Locality, Topic
+from courses.models import Audience, Locality, PaymentMethod, Topic
 
 MAX_PLACES_PER_BOOKING = 20
 
@@ -46,9 +46,22 @@ class BookingForm(forms.Form):
 
     audience = forms.ChoiceField(label="Which price applies to you", widget=forms.RadioSelect)
     organisation = forms.ChoiceField(label="Who are you booking for", required=False)
+    payment = forms.ChoiceField(
+        label="How will your organisation pay",
+        choices=[
+            (PaymentMethod.CARD, "By card, now"),
+            (PaymentMethod.INVOICE, "By invoice, with a purchase-order number"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    purchase_order = forms.CharField(label="Purchase-order number", max_length=50, required=False)
 
-    def __init__(self, *args, audience_choices, organisations, **kwargs):
+    def __init__(self, *args, audience_choices, organisations, invoice_allowed=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only members of an invoiced organisation booking for it are offered the choice;
+        # the field stays in the form so that a tampered choice gets a clear error.
+        self.invoice_allowed = invoice_allowed
         self.fields["audience"].choices = audience_choices
         if organisations:
             self.fields["organisation"].choices = [
@@ -57,6 +70,21 @@ class BookingForm(forms.Form):
             ]
         else:
             del self.fields["organisation"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("payment") == PaymentMethod.INVOICE:
+            if not self.invoice_allowed:
+                self.add_error(
+                    None,
+                    "Paying by invoice is only for members of an organisation we invoice, "
+                    "booking for it. Pay by card instead.",
+                )
+            elif not data.get("purchase_order", "").strip():
+                self.add_error("purchase_order", "Enter your purchase-order number.")
+        else:
+            data["payment"] = PaymentMethod.CARD
+        return data
 
 
 class AttendeeForm(forms.Form):

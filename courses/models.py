@@ -8,19 +8,28 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 
 from portal.crypto import EncryptedTextField
 from portal.places import PlaceHolding, PlaceOffering
 
-PAYMENT_HOLD = timedelta(minutes=15)
-OFFER_WINDOW = timedelta(hours=48)
+
+def payment_hold() -> timedelta:
+    """How long places are held while the person pays by card (PLACES_PAYMENT_HOLD_MINUTES)."""
+    return timedelta(minutes=settings.PLACES_PAYMENT_HOLD_MINUTES)
+
+
+def offer_window() -> timedelta:
+    """How long freed places are offered to a waiting-list entry (PLACES_OFFER_HOURS)."""
+    return timedelta(hours=settings.PLACES_OFFER_HOURS)
 
 
 class Audience(models.TextChoices):
@@ -167,7 +176,7 @@ class Session(PlaceOffering):
         return f"{self.course.title}, {local:%-d %b %Y %H:%M}"
 
     def offer_window(self) -> timedelta:
-        return OFFER_WINDOW
+        return offer_window()
 
     @property
     def closes_at(self):
@@ -176,6 +185,11 @@ class Session(PlaceOffering):
     @property
     def is_open_for_booking(self) -> bool:
         return self.status == self.Status.SCHEDULED and timezone.now() < self.closes_at
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", "Card"
+    INVOICE = "invoice", "Invoice (purchase order)"
 
 
 class Booking(PlaceHolding):
@@ -191,11 +205,22 @@ class Booking(PlaceHolding):
     )
     audience = models.CharField(max_length=20, choices=Audience.choices)
     unit_price_pence = models.PositiveIntegerField(default=0)
+    payment_method = models.CharField(
+        max_length=8, choices=PaymentMethod.choices, default=PaymentMethod.CARD
+    )
+    purchase_order = models.CharField("purchase-order number", max_length=50, blank=True)
+    invoice_owed_pence = models.PositiveIntegerField(
+        "owed on invoice (pence)",
+        default=0,
+        help_text="What the organisation owes for an invoiced booking; cancellations reduce it.",
+    )
+    invoice_paid_at = models.DateTimeField("invoice paid", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["session", "status"])]
+        permissions = [("view_invoices", "Can see invoiced bookings and what is owed")]
 
     def __str__(self):
         return self.reference
@@ -208,6 +233,10 @@ class Booking(PlaceHolding):
     @property
     def total_pence(self) -> int:
         return self.unit_price_pence * self.quantity
+
+    @property
+    def is_invoiced(self) -> bool:
+        return self.payment_method == PaymentMethod.INVOICE
 
     def on_places_changed(self, previous: str) -> None:
         from courses import services
@@ -257,6 +286,59 @@ class Attendee(models.Model):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+@register_setting(icon="undo")
+class CancellationPolicy(BaseSiteSetting):
+    """What a person gets back when they cancel a paid place (or what an invoiced
+    organisation no longer owes). When staff cancel a session, everything is refunded."""
+
+    full_refund_days = models.PositiveSmallIntegerField(
+        "full refund up to (days before the session)",
+        default=7,
+        help_text="Cancelling at least this many days before the session starts refunds in full.",
+    )
+    late_refund_percent = models.PositiveSmallIntegerField(
+        "refund after that (%)",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="The share refunded for a later cancellation (0 for none, 50 for half).",
+    )
+
+    panels = ["full_refund_days", "late_refund_percent"]
+
+    class Meta:
+        verbose_name = "course cancellation policy"
+
+    def __str__(self):
+        return self.describe()
+
+    def full_refund_until(self, starts_at):
+        return starts_at - timedelta(days=self.full_refund_days)
+
+    def refund_pence(self, amount_pence: int, starts_at, now=None) -> int:
+        """What is refunded of `amount_pence` for a place cancelled `now`."""
+        now = now or timezone.now()
+        if now <= self.full_refund_until(starts_at):
+            return amount_pence
+        return amount_pence * self.late_refund_percent // 100
+
+    def describe(self) -> str:
+        days = f"{self.full_refund_days} day{'' if self.full_refund_days == 1 else 's'}"
+        late = (
+            "no refund"
+            if self.late_refund_percent == 0
+            else "a full refund"
+            if self.late_refund_percent >= 100
+            else f"a {self.late_refund_percent}% refund"
+        )
+        return f"Cancel up to {days} before the session for a full refund; after that, {late}."
+
+    @classmethod
+    def current(cls) -> CancellationPolicy:
+        """The default site's policy (services have no request to find a site from)."""
+        site = Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site else cls()
 
 
 class CalendarFeedToken(models.Model):

@@ -52,13 +52,13 @@ def payment_for(booking: Booking) -> Payment | None:
 
 
 def refund(booking: Booking, *, amount_pence: int | None, reason: str, key: str) -> None:
-    """Refund a cancelled place (after the cancellation commits: it talks to Stripe)."""
+    """Refund a cancelled place: reserved in the cancelling transaction, sent to Stripe after
+    it commits. Stripe being down never fails the cancellation nor loses the refund (the
+    payments sweep retries it), and one refund failing does not stop the others."""
     payment = payment_for(booking)
     if payment is None or payment.status not in payments.PAID_STATES:
         return
-    transaction.on_commit(
-        lambda: payments.refund(payment, amount_pence=amount_pence, reason=reason, key=key)
-    )
+    payments.refund_after_commit(payment, amount_pence=amount_pence, reason=reason, key=key)
 
 
 def expire_checkout_of(booking: Booking) -> None:

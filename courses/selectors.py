@@ -8,7 +8,7 @@ from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from courses.models import Attendee, Booking, CourseAudience, Session
+from courses.models import Attendee, Booking, CourseAudience, PaymentMethod, Session
 from portal.places import TAKING_PLACES, HoldingStatus
 
 
@@ -75,6 +75,20 @@ def bookings_of(user) -> QuerySet[Booking]:
     )
 
 
+def status_for(booking: Booking, user) -> str:
+    """What "My bookings" says for this person: the booking's status to the one who made it;
+    to someone named in it, their own place's (cancelled or transferred away, perhaps, while
+    the booking goes on). Uses the prefetched attendees."""
+    if booking.booked_by_id == user.pk:
+        return booking.get_status_display()
+    email = user.email.strip().lower()
+    mine = [a for a in booking.attendees.all() if a.email == email]
+    active = [a for a in mine if a.status == Attendee.Status.ACTIVE]
+    if active or not mine:
+        return booking.get_status_display()
+    return max(mine, key=lambda a: a.pk).get_status_display()
+
+
 def confirmed_places_of(user) -> QuerySet[Attendee]:
     return Attendee.objects.filter(
         email=user.email,
@@ -82,3 +96,16 @@ def confirmed_places_of(user) -> QuerySet[Attendee]:
         booking__status=HoldingStatus.CONFIRMED,
         session__status=Session.Status.SCHEDULED,
     ).select_related("session__course", "booking", "user")
+
+
+def unpaid_invoices() -> QuerySet[Booking]:
+    """Invoiced bookings with something owed that staff have not yet marked paid."""
+    return (
+        Booking.objects.filter(
+            payment_method=PaymentMethod.INVOICE,
+            invoice_owed_pence__gt=0,
+            invoice_paid_at__isnull=True,
+        )
+        .select_related("session__course", "organisation", "booked_by")
+        .order_by("created_at", "pk")
+    )

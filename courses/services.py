@@ -17,12 +17,14 @@ from django.utils import timezone
 
 from courses import payments as course_payments
 from courses.models import (
-    PAYMENT_HOLD,
     Attendee,
     Audience,
     Booking,
     CalendarFeedToken,
+    CancellationPolicy,
+    PaymentMethod,
     Session,
+    payment_hold,
 )
 from portal import audit, calendars, notify, places
 from portal.accounts.models import Organisation, Sector
@@ -70,6 +72,27 @@ def eligible_audiences(user, organisation: Organisation | None = None) -> list[s
     return audiences
 
 
+def is_council_address(email: str) -> bool:
+    domains = {d.lower() for d in settings.COUNCIL_EMAIL_DOMAINS}
+    return email.strip().rsplit("@", 1)[-1].lower() in domains
+
+
+def _check_attendee_eligible(audience: str, email: str, booker, *, field: str) -> None:
+    """The council-staff price is for council staff only: each place at it must be for the
+    booker (whose council address is verified) or for someone at a council address (their
+    invite and joining details go only to that council mailbox). Others are refused rather
+    than silently charged: the booker books them at their own audience's price."""
+    if audience != Audience.COUNCIL_STAFF:
+        return
+    if email == booker.email.strip().lower() or is_council_address(email):
+        return
+    raise BookingError(
+        f"{email} is not a council email address. The council-staff price is only for "
+        "council staff: book anyone else separately, at the price for their audience.",
+        field,
+    )
+
+
 def organisation_for(user, organisation_id) -> Organisation | None:
     if not organisation_id:
         return None
@@ -86,10 +109,13 @@ def book(
     audience: str,
     attendees: list[AttendeeDetails],
     organisation: Organisation | None = None,
+    pay_by: str = PaymentMethod.CARD,
+    purchase_order: str = "",
 ) -> Booking:
-    """Book places for the named attendees: confirmed (free), held while paying (priced), or
-    on the waiting list when the session is full. One reference, one email to the booker and
-    a calendar invite to each attendee once the places are confirmed."""
+    """Book places for the named attendees: confirmed (free, or priced and invoiced to an
+    organisation staff mark as invoiced), held while paying by card (priced), or on the
+    waiting list when the session is full. One reference, one email to the booker and a
+    calendar invite to each attendee once the places are confirmed."""
     if not attendees:
         raise BookingError("Name at least one attendee.", "attendees")
     if len(attendees) > 1 and organisation is None:
@@ -103,11 +129,14 @@ def book(
         raise BookingError("Each attendee needs their own email address.", "attendees")
     if audience not in eligible_audiences(user, organisation):
         raise BookingError("You cannot book at this price.", "audience")
+    for email in emails:
+        _check_attendee_eligible(audience, email, user, field="attendees")
     price = session.course.price_for(audience)
     if price is None:
         raise BookingError(
             f"This course is not open to {Audience(audience).label.lower()} bookings.", "audience"
         )
+    invoiced = _check_payment_method(organisation, pay_by, purchase_order) and price > 0
     _check_open(session)
     try:
         with transaction.atomic():
@@ -127,12 +156,14 @@ def book(
             booking = places.request_places(
                 locked,
                 quantity=len(attendees),
-                hold_for=PAYMENT_HOLD if price else None,
+                hold_for=payment_hold() if price and not invoiced else None,
                 reference=unique_reference(),
                 booked_by=user,
                 organisation=organisation,
                 audience=audience,
                 unit_price_pence=price,
+                payment_method=PaymentMethod.INVOICE if invoiced else PaymentMethod.CARD,
+                purchase_order=purchase_order.strip() if invoiced else "",
             )
             Attendee.objects.bulk_create(
                 [
@@ -148,6 +179,8 @@ def book(
                 ]
             )
             audit.record(user, audit.Action.CREATE, booking, event="booked", status=booking.status)
+            if booking.status == HoldingStatus.CONFIRMED:
+                _record_invoice(booking)
             _tell_booker(booking, "booking_made")
             if booking.status == HoldingStatus.CONFIRMED:
                 _send_invites(booking)
@@ -159,6 +192,48 @@ def book(
         raise BookingError(
             "One of the attendees already has a place on this session.", "attendees"
         ) from exc
+
+
+def _check_payment_method(
+    organisation: Organisation | None, pay_by: str, purchase_order: str
+) -> bool:
+    """True if the places are to be invoiced to the organisation (with a purchase order)."""
+    if pay_by == PaymentMethod.CARD:
+        return False
+    if pay_by != PaymentMethod.INVOICE:
+        raise BookingError("Choose how you will pay.", "payment")
+    if organisation is None or not organisation.invoiced:
+        raise BookingError(
+            "Paying by invoice is only for organisations we invoice. Choose to pay by card, "
+            "or ask us to set up invoicing for your organisation.",
+            "payment",
+        )
+    if not purchase_order.strip():
+        raise BookingError("Enter your purchase-order number.", "purchase_order")
+    return True
+
+
+def _record_invoice(booking: Booking) -> None:
+    """An invoiced booking's places are confirmed: the organisation owes their price."""
+    if booking.is_invoiced and booking.unit_price_pence:
+        booking.invoice_owed_pence = booking.total_pence
+        booking.save(update_fields=["invoice_owed_pence"])
+
+
+def mark_invoice_paid(booking: Booking, *, by) -> Booking:
+    """A coordinator records that an invoiced booking has been paid."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if not booking.is_invoiced:
+            raise BookingError("This booking is not invoiced.")
+        if booking.invoice_paid_at is not None:
+            raise BookingError(f"Booking {booking.reference} is already marked paid.")
+        booking.invoice_paid_at = timezone.now()
+        booking.save(update_fields=["invoice_paid_at"])
+        audit.record(
+            by, audit.Action.CHANGE, booking, event="invoice_paid", pence=booking.invoice_owed_pence
+        )
+    return booking
 
 
 def _check_open(session: Session) -> None:
@@ -190,6 +265,7 @@ def booking_status_changed(booking: Booking, previous: str) -> None:
     if booking.status == HoldingStatus.OFFERED:
         _tell_booker(booking, "place_offered", accept_url=offer_url(booking))
     elif booking.status == HoldingStatus.CONFIRMED and previous != HoldingStatus.CONFIRMED:
+        _record_invoice(booking)
         _tell_booker(booking, "booking_confirmed")
         _send_invites(booking)
     elif booking.status == HoldingStatus.EXPIRED and previous == HoldingStatus.OFFERED:
@@ -212,11 +288,13 @@ def cancel_booking(booking: Booking, *, by) -> Booking:
             raise BookingError("This booking is already cancelled.")
         _check_can_change(booking)
         had_places = booking.status == HoldingStatus.CONFIRMED
+        # Only confirmed places were paid for (or invoiced); a checkout still open is closed.
+        back = refund_due(booking, booking.total_pence) if had_places else None
         attendees = list(booking.attendees.filter(status=Attendee.Status.ACTIVE))
         places.release_places(booking)
         for attendee in attendees:
             _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=had_places)
-        _settle_payment(booking, reason="Booking cancelled before the cut-off.")
+        _settle_payment(booking, amount_pence=back, reason="Booking cancelled before the cut-off.")
         audit.record(by, audit.Action.CHANGE, booking, event="booking_cancelled")
         booking.refresh_from_db()
         _tell_booker(booking, "booking_cancelled")
@@ -238,14 +316,16 @@ def cancel_attendee(attendee: Attendee, *, by) -> Attendee:
             attendee.refresh_from_db()
             return attendee
         places.release_places(booking, quantity=1)
-        _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=booking.takes_places)
-        if booking.unit_price_pence:
-            course_payments.refund(
-                booking,
-                amount_pence=booking.unit_price_pence,
-                reason="A place cancelled before the cut-off.",
-                key=f"attendee-{attendee.pk}",
-            )
+        # Only a confirmed place was ever sent an invite to cancel.
+        _cancel_attendee(
+            attendee, Attendee.Status.CANCELLED, send=booking.status == HoldingStatus.CONFIRMED
+        )
+        _settle_payment(
+            booking,
+            amount_pence=refund_due(booking, booking.unit_price_pence),
+            reason="A place cancelled before the cut-off.",
+            key=f"attendee-{attendee.pk}",
+        )
         audit.record(
             by, audit.Action.CHANGE, booking, event="place_cancelled", attendee=attendee.pk
         )
@@ -269,7 +349,11 @@ def transfer(attendee: Attendee, *, to: AttendeeDetails, by) -> Attendee:
             session_id=booking.session_id, email=email, status=Attendee.Status.ACTIVE
         ).exists():
             raise BookingError(f"{email} already has a place on this session.", "email")
-        _cancel_attendee(attendee, Attendee.Status.TRANSFERRED, send=booking.takes_places)
+        _check_attendee_eligible(booking.audience, email, booking.booked_by, field="email")
+        # A held (unpaid) or offered place was never sent an invite: nothing to cancel.
+        _cancel_attendee(
+            attendee, Attendee.Status.TRANSFERRED, send=booking.status == HoldingStatus.CONFIRMED
+        )
         new = Attendee.objects.create(
             booking=booking,
             session_id=booking.session_id,
@@ -287,11 +371,28 @@ def transfer(attendee: Attendee, *, to: AttendeeDetails, by) -> Attendee:
         return new
 
 
-def _settle_payment(booking: Booking, *, reason: str) -> None:
-    """A priced booking ended: refund what was paid, or close a checkout still open."""
-    if booking.unit_price_pence:
-        course_payments.expire_checkout_of(booking)
-        course_payments.refund(booking, amount_pence=None, reason=reason, key="cancelled")
+def refund_due(booking: Booking, amount_pence: int, now=None) -> int:
+    """What the cancellation policy gives back of `amount_pence` if the person cancels now."""
+    return CancellationPolicy.current().refund_pence(amount_pence, booking.session.starts_at, now)
+
+
+def _settle_payment(
+    booking: Booking, *, amount_pence: int | None, reason: str, key: str = "cancelled"
+) -> None:
+    """Places of a priced booking were given back: refund `amount_pence` of what was paid by
+    card (None: all that is left) and close a checkout still open, or take the same amount
+    off what an invoiced organisation owes (it was never paid by card: no Stripe refund)."""
+    if not booking.unit_price_pence:
+        return
+    if booking.is_invoiced:
+        booking.refresh_from_db(fields=["invoice_owed_pence"])
+        less = booking.invoice_owed_pence if amount_pence is None else amount_pence
+        booking.invoice_owed_pence = max(booking.invoice_owed_pence - less, 0)
+        booking.save(update_fields=["invoice_owed_pence"])
+        return
+    course_payments.expire_checkout_of(booking)
+    if amount_pence is None or amount_pence > 0:
+        course_payments.refund(booking, amount_pence=amount_pence, reason=reason, key=key)
 
 
 def _check_can_change(booking: Booking) -> None:
@@ -338,7 +439,7 @@ def booking_for_offer(token: str, user) -> Booking:
 def accept_offer(token: str, user) -> Booking:
     booking = booking_for_offer(token, user)
     try:
-        hold_for = PAYMENT_HOLD if booking.unit_price_pence else None
+        hold_for = payment_hold() if booking.unit_price_pence and not booking.is_invoiced else None
         booking = places.accept_offer(booking, hold_for=hold_for)
     except places.PlacesError as exc:
         raise BookingError(str(exc)) from exc
@@ -379,7 +480,7 @@ def session_changed(session: Session, *, cancelled: bool) -> int:
                 booking.save(update_fields=["status", "expires_at", "status_changed_at"])
                 if previous != HoldingStatus.CONFIRMED:
                     release_attendees(booking)
-                _settle_payment(booking, reason="The session was cancelled.")
+                _settle_payment(booking, amount_pence=None, reason="The session was cancelled.")
                 _tell_booker(booking, "session_cancelled")
     return sent
 

@@ -22,7 +22,14 @@ from courses.forms import (
     SelfAttendeeForm,
     TransferForm,
 )
-from courses.models import Attendee, Audience, Booking, CourseAudience, Session
+from courses.models import (
+    Attendee,
+    Audience,
+    Booking,
+    CancellationPolicy,
+    CourseAudience,
+    Session,
+)
 from portal import calendars
 from portal.payments.services import PaymentError
 from portal.places import HoldingStatus
@@ -94,11 +101,13 @@ def book(request, pk: int):
     audience_choices = [(a, f"{Audience(a).label}: {_price_label(prices[a])}") for a in eligible]
     booking_for_others = organisation is not None
     data = request.POST if request.method == "POST" else None
+    invoice_allowed = organisation is not None and organisation.invoiced
     form = BookingForm(
         data,
         audience_choices=audience_choices,
         organisations=organisations,
-        initial={"organisation": str(organisation.pk) if organisation else ""},
+        invoice_allowed=invoice_allowed,
+        initial={"organisation": str(organisation.pk) if organisation else "", "payment": "card"},
     )
     if booking_for_others:
         attendee_forms = AttendeeFormSet(data, initial=[{}] * places if data is None else None)
@@ -120,10 +129,14 @@ def book(request, pk: int):
                 organisation=services.organisation_for(
                     request.user, form.cleaned_data.get("organisation")
                 ),
+                pay_by=form.cleaned_data["payment"],
+                purchase_order=form.cleaned_data.get("purchase_order", ""),
             )
         except services.BookingError as exc:
-            if exc.field == "audience":
-                form.add_error("audience", str(exc))
+            if exc.field in ("audience", "purchase_order"):
+                form.add_error(exc.field, str(exc))
+            elif exc.field == "payment":
+                form.add_error(None, str(exc))
             else:
                 error = str(exc)
         else:
@@ -141,6 +154,7 @@ def book(request, pk: int):
             "booking_for_others": booking_for_others,
             "organisations": organisations,
             "organisation": organisation,
+            "invoice_allowed": invoice_allowed,
             "places": places,
             "error": error,
             "places_left": max(session.capacity - session.taken, 0),
@@ -213,6 +227,34 @@ def booking_detail(request, reference: str):
             "attendees": booking.attendees.all(),
             "can_change": booking.is_active and booking.session.closes_at > timezone.now(),
             "show_joining_link": booking.status == HoldingStatus.CONFIRMED,
+            "policy": _policy_for(booking),
+            "offer_hours": settings.PLACES_OFFER_HOURS,
+        },
+    )
+
+
+def _policy_for(booking: Booking) -> CancellationPolicy | None:
+    """The cancellation policy, for places that were paid for (or invoiced)."""
+    if not booking.unit_price_pence:
+        return None
+    return CancellationPolicy.current()
+
+
+def _cancel_page(request, booking: Booking, attendee: Attendee | None):
+    policy = _policy_for(booking)
+    paid = booking.status == HoldingStatus.CONFIRMED and policy is not None
+    amount = booking.unit_price_pence if attendee else booking.total_pence
+    return render(
+        request,
+        "courses/cancel.html",
+        {
+            "booking": booking,
+            "attendee": attendee,
+            "policy": policy,
+            "full_refund_until": policy.full_refund_until(booking.session.starts_at)
+            if policy
+            else None,
+            "refund_now": services.refund_due(booking, amount) / 100 if paid else None,
         },
     )
 
@@ -229,7 +271,7 @@ def cancel_booking(request, reference: str):
         else:
             messages.success(request, f"Booking {booking.reference} is cancelled.")
         return redirect("courses:booking", reference=booking.reference)
-    return render(request, "courses/cancel.html", {"booking": booking, "attendee": None})
+    return _cancel_page(request, booking, None)
 
 
 def _own_attendee(request, reference: str, pk: int) -> Attendee:
@@ -249,9 +291,7 @@ def cancel_attendee(request, reference: str, pk: int):
         else:
             messages.success(request, f"{attendee.name}'s place is cancelled.")
         return redirect("courses:booking", reference=reference)
-    return render(
-        request, "courses/cancel.html", {"booking": attendee.booking, "attendee": attendee}
-    )
+    return _cancel_page(request, attendee.booking, attendee)
 
 
 @never_cache
@@ -267,8 +307,11 @@ def transfer(request, reference: str, pk: int):
         except services.BookingError as exc:
             form.add_error("email" if exc.field == "email" else None, str(exc))
         else:
+            invited = new.booking.status == HoldingStatus.CONFIRMED
             messages.success(
-                request, f"The place is now {new.name}'s. We have sent them an invite."
+                request,
+                f"The place is now {new.name}'s."
+                + (" We have sent them an invite." if invited else ""),
             )
             return redirect("courses:booking", reference=reference)
     return render(

@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
@@ -114,7 +115,29 @@ def register_session_people_urls():
             admin_views.attendee_export,
             name="courses_attendee_export",
         ),
+        path(
+            "course-invoices/",
+            admin_views.InvoicesOwedView.as_view(),
+            name="courses_invoices_owed",
+        ),
+        path(
+            "course-invoices/<int:booking_pk>/paid/",
+            admin_views.mark_invoice_paid,
+            name="courses_invoice_paid",
+        ),
     ]
+
+
+class InvoicesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.VIEW_INVOICES)
+
+
+@hooks.register("register_reports_menu_item")
+def invoices_menu_item():
+    return InvoicesMenuItem(
+        "Training invoices owed", reverse("courses_invoices_owed"), icon_name="table", order=110
+    )
 
 
 @hooks.register("register_admin_viewset")

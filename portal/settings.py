@@ -261,6 +261,13 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # Where the stripe library sends its requests; tests point this at a local stand-in.
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 
+# Places: how long places are held while a person pays by card, and how long freed places
+# are offered to the next waiting-list entry before passing on.
+PLACES_PAYMENT_HOLD_MINUTES = int(os.environ.get("PLACES_PAYMENT_HOLD_MINUTES", "15"))
+PLACES_OFFER_HOURS = int(os.environ.get("PLACES_OFFER_HOURS", "48"))
+if PLACES_PAYMENT_HOLD_MINUTES < 1 or PLACES_OFFER_HOURS < 1:
+    raise ImproperlyConfigured("PLACES_PAYMENT_HOLD_MINUTES and PLACES_OFFER_HOURS must be 1+.")
+
 # Field encryption: comma-separated Fernet keys, newest first. The first encrypts; all decrypt.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 if not FIELD_ENCRYPTION_KEYS:

@@ -298,7 +298,7 @@ def _mark_paid(payment: Payment, payment_intent_id: str) -> tuple[Payment, str]:
         key=UNHONOURED_REFUND_KEY,
     )
     _tell_payer_of_unhonoured_refund(payment)
-    transaction.on_commit(lambda: _submit_refund_later_if_unreachable(refund.pk))
+    transaction.on_commit(lambda: _submit_refund_later_if_unreachable(refund.pk), robust=True)
     logger.info("%s: could not be honoured; refunding in full", payment)
     return payment, "paid but not honoured: refunded"
 
@@ -348,6 +348,32 @@ def refund(
     if reserved.status == Refund.Status.PENDING and not reserved.stripe_refund_id:
         reserved = submit_refund(reserved.pk)
     payment.refresh_from_db()
+    return reserved
+
+
+def refund_after_commit(
+    payment: Payment, *, amount_pence: int | None, reason: str, key: str
+) -> Refund | None:
+    """For a feature that gives something back inside its own transaction (a cancellation):
+    reserve the refund in that transaction, so it is never lost, and ask Stripe only after
+    it commits. Nothing here raises because Stripe is unreachable or refuses: each refund is
+    submitted on its own (one failure does not stop the others), and one left pending is
+    retried by the scheduled sweep. Refunds at most what is left; None if nothing is (or
+    the payment was never made)."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        existing = locked.refunds.filter(key=key).exclude(status=Refund.Status.FAILED).first()
+        if existing:
+            return existing
+        if locked.status not in PAID_STATES:
+            return None
+        amount = locked.refundable_pence
+        if amount_pence is not None:
+            amount = min(amount_pence, amount)
+        if amount <= 0:
+            return None
+        reserved = _reserve_refund(locked, amount_pence=amount, reason=reason, key=key)
+    transaction.on_commit(lambda: _submit_refund_later_if_unreachable(reserved.pk), robust=True)
     return reserved
 
 

@@ -54,3 +54,10 @@ def session(course_page, *, capacity=10, days=10, online=False, **fields) -> Ses
         capacity=capacity,
         **fields,
     )
+
+
+def at_run_time(change: dict) -> dict:
+    """Parametrized session changes give times as offsets from now (a timedelta), turned into
+    times when the test runs, not when the module was collected (possibly much earlier)."""
+    now = timezone.now()
+    return {k: now + v if isinstance(v, timedelta) else v for k, v in change.items()}

@@ -11,7 +11,7 @@ from courses import services
 from courses.models import Attendee, Audience, Booking
 from portal import places
 from portal.payments import tasks
-from portal.payments.models import Payment
+from portal.payments.models import Payment, Refund
 from portal.places import HoldingStatus
 from tests.courses import helpers
 from tests.factories import UserFactory
@@ -113,3 +113,45 @@ def test_cancelling_a_paid_booking_refunds_it(
         services.cancel_booking(booking, by=booking.booked_by)
     payment.refresh_from_db()
     assert payment.status == Payment.Status.REFUNDED and payment.refunded_pence == 4500
+
+
+def test_refunds_are_never_lost_when_stripe_is_down_as_staff_cancel_a_session(
+    client, settings, stripe_standin, home_page, django_capture_on_commit_callbacks
+):
+    course = helpers.course(home_page, title="Two paid", prices={Audience.PUBLIC: 4500})
+    session = helpers.session(course, capacity=2)
+    payments = []
+    for _ in range(2):
+        _, _, payment = book_and_checkout(client, session)
+        with django_capture_on_commit_callbacks(execute=True):
+            complete(client, stripe_standin, payment)
+        payments.append(payment)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there: Stripe is down
+    with django_capture_on_commit_callbacks(execute=True):
+        session.status = session.Status.CANCELLED
+        session.save()  # no exception reaches the member of staff
+    refunds = Refund.objects.filter(payment__in=payments)
+    assert sorted(r.payment_id for r in refunds) == sorted(p.pk for p in payments)
+    assert all(r.status == Refund.Status.PENDING and not r.stripe_refund_id for r in refunds)
+    settings.STRIPE_API_BASE = stripe_standin.url
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        tasks.sweep()
+    assert all(r.status == Refund.Status.SUCCEEDED for r in refunds.all())
+    for payment in payments:
+        payment.refresh_from_db()
+        assert payment.status == Payment.Status.REFUNDED
+
+
+def test_a_person_cancelling_while_stripe_is_down_is_not_shown_an_error(
+    client, settings, stripe_standin, paid_session, django_capture_on_commit_callbacks
+):
+    _, booking, payment = book_and_checkout(client, paid_session)
+    with django_capture_on_commit_callbacks(execute=True):
+        complete(client, stripe_standin, payment)
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("courses:cancel", args=[booking.reference]))
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == HoldingStatus.CANCELLED
+    assert Refund.objects.get(payment=payment).status == Refund.Status.PENDING

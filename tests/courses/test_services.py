@@ -14,6 +14,7 @@ from portal import places
 from portal.accounts.models import Sector
 from portal.places import HoldingStatus
 from tests.courses import helpers
+from tests.courses.helpers import at_run_time
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,18 +194,15 @@ def test_changes_close_at_the_cut_off(course_page):
     ("change", "message"),
     [
         ({"status": Session.Status.CANCELLED}, "cancelled"),
-        ({"booking_closes_at": timezone.now() - timedelta(minutes=1)}, "closed"),
+        ({"booking_closes_at": -timedelta(minutes=1)}, "closed"),
         (
-            {
-                "starts_at": timezone.now() - timedelta(hours=1),
-                "ends_at": timezone.now() + timedelta(hours=1),
-            },
+            {"starts_at": -timedelta(hours=1), "ends_at": timedelta(hours=1)},
             "started",
         ),
     ],
 )
 def test_cancelled_closed_and_past_sessions_cannot_be_booked(training_session, change, message):
-    Session.objects.filter(pk=training_session.pk).update(**change)
+    Session.objects.filter(pk=training_session.pk).update(**at_run_time(change))
     training_session.refresh_from_db()
     with pytest.raises(BookingError, match=message):
         book_self(training_session, UserFactory())
@@ -301,3 +299,89 @@ def test_discreet_attendees_get_neutral_invites(training_session):
     assert str(event["SUMMARY"]) == "Appointment"
     assert "DESCRIPTION" not in event
     assert all("DA awareness" not in m.body for m in mail.outbox if m.to == [user.email])
+
+
+def test_the_payment_hold_and_offer_window_come_from_settings(settings, home_page):
+    settings.PLACES_PAYMENT_HOLD_MINUTES = 30
+    settings.PLACES_OFFER_HOURS = 6
+    course = helpers.course(home_page, title="Priced", prices={Audience.PUBLIC: 4500})
+    session = helpers.session(course, capacity=1)
+    before = timezone.now()
+    held = book_self(session, UserFactory())
+    assert held.status == HoldingStatus.HELD
+    assert (
+        before + timedelta(minutes=29) < held.expires_at <= timezone.now() + timedelta(minutes=30)
+    )
+    waiting = book_self(session, UserFactory())
+    assert waiting.status == HoldingStatus.WAITING
+    services.cancel_booking(held, by=held.booked_by)
+    waiting.refresh_from_db()
+    assert waiting.status == HoldingStatus.OFFERED
+    assert (
+        before + timedelta(hours=5, minutes=59)
+        < waiting.expires_at
+        <= (timezone.now() + timedelta(hours=6))
+    )
+
+
+def test_transferring_a_place_of_an_unpaid_booking_sends_no_cancellation(home_page):
+    course = helpers.course(home_page, title="Priced", prices={Audience.PUBLIC: 4500})
+    session = helpers.session(course)
+    user = UserFactory()
+    held = book_self(session, user)
+    assert held.status == HoldingStatus.HELD
+    mail.outbox.clear()
+    services.transfer(
+        held.attendees.get(), to=AttendeeDetails("Colleague", "colleague@example.com"), by=user
+    )
+    assert invites_to(user.email) == []  # never invited, so never sent a CANCEL
+    assert invites_to("colleague@example.com") == []  # invited once the place is paid for
+
+
+def council_member(settings):
+    settings.COUNCIL_EMAIL_DOMAINS = ["council.example.gov.uk"]
+    return MembershipFactory(
+        user__email="officer@council.example.gov.uk", organisation__sector=Sector.COUNCIL
+    )
+
+
+def test_the_council_price_is_only_for_places_for_council_staff(training_session, settings):
+    membership = council_member(settings)
+    with pytest.raises(BookingError, match="friend@example.com is not a council email") as exc:
+        services.book(
+            session=training_session,
+            user=membership.user,
+            audience=Audience.COUNCIL_STAFF,
+            organisation=membership.organisation,
+            attendees=[
+                AttendeeDetails("Me", membership.user.email),
+                AttendeeDetails("Friend", "friend@example.com"),
+            ],
+        )
+    assert exc.value.field == "attendees" and not Booking.objects.exists()
+    booking = services.book(
+        session=training_session,
+        user=membership.user,
+        audience=Audience.COUNCIL_STAFF,
+        organisation=membership.organisation,
+        attendees=[
+            AttendeeDetails("Me", membership.user.email),
+            AttendeeDetails("Colleague", "colleague@council.example.gov.uk"),
+        ],
+    )
+    assert booking.status == HoldingStatus.CONFIRMED and booking.quantity == 2
+
+
+def test_transfer_rechecks_the_council_price_for_the_new_attendee(training_session, settings):
+    membership = council_member(settings)
+    booking = book_self(training_session, membership.user, Audience.COUNCIL_STAFF)
+    place = booking.attendees.get()
+    with pytest.raises(BookingError, match="not a council email") as exc:
+        services.transfer(place, to=AttendeeDetails("Out", "out@example.com"), by=membership.user)
+    assert exc.value.field == "email"
+    place.refresh_from_db()
+    assert place.status == Attendee.Status.ACTIVE
+    new = services.transfer(
+        place, to=AttendeeDetails("In", "in@council.example.gov.uk"), by=membership.user
+    )
+    assert new.status == Attendee.Status.ACTIVE

@@ -11,6 +11,7 @@ from courses.models import Attendee, Audience, Booking, CourseAudience, Session
 from portal.accounts.models import Sector
 from portal.places import HoldingStatus
 from tests.courses import helpers
+from tests.courses.helpers import at_run_time
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,9 @@ def test_booking_for_yourself_end_to_end(client, person, training_session):
     assert "My bookings" in account.text and "DA awareness" in account.text
 
 
-def test_the_joining_link_is_shown_only_to_confirmed_attendees(client, person, course_page):
+def test_the_joining_link_is_shown_only_to_confirmed_attendees(
+    client, person, course_page, settings
+):
     session = helpers.session(course_page, online=True, capacity=1)
     services.book(
         session=session,
@@ -108,6 +111,15 @@ def test_the_joining_link_is_shown_only_to_confirmed_attendees(client, person, c
     page = client.get(reverse("courses:booking", args=[booking.reference]))
     assert "meet.example.org.uk" not in page.text
     assert "meet.example.org.uk" not in client.get(session.course.url).text
+    # Once the place is theirs, they do see it.
+    other = Booking.objects.exclude(pk=booking.pk).get()
+    services.cancel_booking(other, by=other.booked_by)
+    booking.refresh_from_db()
+    client.post(services.offer_url(booking).removeprefix(settings.SITE_URL))
+    booking.refresh_from_db()
+    assert booking.status == HoldingStatus.CONFIRMED
+    page = client.get(reverse("courses:booking", args=[booking.reference]))
+    assert "https://meet.example.org.uk/x" in page.text
 
 
 def test_an_organisation_member_names_each_attendee(client, course_page, training_session):
@@ -159,13 +171,13 @@ def test_a_tampered_session_id_is_a_not_found(client, person):
     [
         ({"status": Session.Status.CANCELLED}, "This session has been cancelled."),
         (
-            {"booking_closes_at": timezone.now() - timedelta(minutes=1)},
+            {"booking_closes_at": -timedelta(minutes=1)},
             "Booking for this session has closed.",
         ),
     ],
 )
 def test_closed_sessions_say_why(client, person, training_session, change, message):
-    Session.objects.filter(pk=training_session.pk).update(**change)
+    Session.objects.filter(pk=training_session.pk).update(**at_run_time(change))
     response = client.post(book_url(training_session), {"audience": "public"})
     assert response.status_code == 400 and message in response.text
     assert not Booking.objects.exists()
@@ -258,3 +270,43 @@ def test_the_public_feed_lists_sessions_open_to_the_public(client, home_page, tr
     helpers.session(staff_only)
     feed = Calendar.from_ical(client.get(reverse("courses:public_feed")).content)
     assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["DA awareness"]
+
+
+def test_my_bookings_shows_a_named_attendee_their_own_place(client, course_page, training_session):
+    membership = MembershipFactory(organisation__sector=Sector.BUSINESS)
+    CourseAudience.objects.create(course=course_page, audience=Audience.BUSINESS, price_pence=0)
+    named = UserFactory(email="named@business.example")
+    booking = services.book(
+        session=training_session,
+        user=membership.user,
+        audience=Audience.BUSINESS,
+        organisation=membership.organisation,
+        attendees=[
+            services.AttendeeDetails("Named", named.email),
+            services.AttendeeDetails("Other", "other@business.example"),
+        ],
+    )
+    services.cancel_attendee(booking.attendees.get(email=named.email), by=membership.user)
+    client.force_login(named)
+    account = client.get(reverse("my_account")).text
+    assert "DA awareness" in account
+    assert ">Cancelled</td>" in account and ">Confirmed</td>" not in account
+    client.force_login(membership.user)
+    assert ">Confirmed</td>" in client.get(reverse("my_account")).text
+
+
+def test_the_waiting_list_page_gives_the_configured_offer_window(
+    client, person, course_page, settings
+):
+    settings.PLACES_OFFER_HOURS = 6
+    session = helpers.session(course_page, capacity=1)
+    services.book(
+        session=session,
+        user=UserFactory(),
+        audience="public",
+        attendees=[services.AttendeeDetails("X", "x@example.com")],
+    )
+    client.post(book_url(session), {"audience": "public"})
+    booking = Booking.objects.get(booked_by=person)
+    page = client.get(reverse("courses:booking", args=[booking.reference])).text
+    assert "You will have 6 hours to accept" in page
