@@ -175,7 +175,7 @@ def test_staff_see_what_is_owed_and_a_coordinator_marks_it_paid(
         assert text in listing.text
     export = client.get(reverse("courses_invoices_owed") + "?export=csv")
     rows = b"".join(export.streaming_content).decode()
-    assert "PO-77" in rows and "90.00" in rows
+    assert "PO-77" in rows and "90.00" in rows and invoiced_member.email in rows
     client.post(reverse("courses_invoice_paid", args=[booking.pk]))
     booking.refresh_from_db()
     assert booking.invoice_paid_at is not None
@@ -191,6 +191,12 @@ def test_a_commissioner_sees_the_figures_but_cannot_mark_paid(
     listing = client.get(reverse("courses_invoices_owed"))
     assert listing.status_code == 200 and "PO-77" in listing.text
     assert "Mark paid" not in listing.text
+    # Figures and organisations, not who booked.
+    export = b"".join(
+        client.get(reverse("courses_invoices_owed") + "?export=csv").streaming_content
+    ).decode()
+    assert "PO-77" in export
+    assert invoiced_member.email not in listing.text + export
     refused = client.post(reverse("courses_invoice_paid", args=[booking.pk]))
     assert refused.status_code in (302, 403) and refused.get("Location") != reverse(
         "courses_invoices_owed"

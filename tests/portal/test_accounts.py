@@ -123,6 +123,8 @@ ROLE_PERMISSIONS = {
             for model in ("topic", "audience", "locality", "dropin")
             for action in ("add", "change", "delete", "view")
         ),
+        # Drop-ins are published without sign-off: a cancelled session cannot wait.
+        *(f"cms.{action}_dropin" for action in ("publish", "lock", "unlock")),
         "cms.change_helplinesettings",
         "courses.add_topic",
         "courses.change_topic",
@@ -141,10 +143,12 @@ ROLE_PERMISSIONS = {
         "courses.add_session",
         "courses.add_topic",
         "courses.change_booking",
+        "courses.change_cancellationpolicy",
         "courses.change_session",
         "courses.change_topic",
         "courses.view_attendee",
         "courses.view_booking",
+        "courses.view_invoices",
         "courses.view_session",
         "payments.view_payment",
         "payments.view_refund",
@@ -162,6 +166,9 @@ ROLE_PERMISSIONS = {
     # Figures, not individual records: the reports, and what they are counted by.
     "Commissioner": {
         "accounts.view_organisation",
+        # What organisations owe for invoiced training: sums per organisation, no attendees.
+        "courses.view_cancellationpolicy",
+        "courses.view_invoices",
         "courses.view_session",
         "reports.view_reports",
         "wagtailadmin.access_admin",
