@@ -24,7 +24,7 @@ run: prerequisites install assets migrate demo ## install, migrate, load the dem
 	  $(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 test: prerequisites install-test assets ## install what the tests need, then run the whole suite
-	$(PY) -m pytest
+	$(PY) -m pytest --numprocesses=auto --maxprocesses=4
 
 install: .venv/.installed
 install-test: install

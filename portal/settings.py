@@ -28,8 +28,17 @@ def local_secret(filename: str, make) -> str:
     """A development secret created once and kept in an ignored file under var/."""
     path = VAR_DIR / filename
     if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
+        # Written aside, then linked into place: processes starting together (parallel test
+        # workers) all end up with the first one's secret, never a half-written file.
+        draft = path.with_name(f".{filename}.{os.getpid()}")
+        draft.write_text(make())
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
