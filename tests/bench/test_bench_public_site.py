@@ -53,8 +53,11 @@ def _environment(var_dir: Path) -> dict:
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
-    if not os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = f"sqlite:///{var_dir / 'bench.sqlite3'}"
+    # A database of its own, never the one DATABASE_URL names (the server migrates and seeds
+    # it): a throwaway SQLite file, or an existing empty database named by BENCH_DATABASE_URL.
+    env["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}"
+    )
     return env
 
 
