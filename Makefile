@@ -58,7 +58,7 @@ var/tools/bin/uv:
 	var/tools/bin/pip install --quiet uv
 
 assets: portal/static/govuk/portal.css
-portal/static/govuk/portal.css: package-lock.json assets/portal.scss assets/build.mjs $(wildcard assets/icons/*)
+portal/static/govuk/portal.css: package-lock.json $(wildcard assets/*.scss) assets/build.mjs $(wildcard assets/icons/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 

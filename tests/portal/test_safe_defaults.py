@@ -284,6 +284,23 @@ def test_icons_are_the_services_own_not_the_gov_uk_crown(client, home_page):
     assert "govuk/assets/images" not in html
 
 
+def test_static_files_collect_as_in_production(tmp_path, settings):
+    """Production's manifest storage follows every url() in our CSS: one pointing at a file
+    we do not ship (GOV.UK's crest) makes `collectstatic` fail on deploy."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    stylesheet = staticfiles_storage.stored_name("govuk/portal.css")
+    assert stylesheet != "govuk/portal.css" and (tmp_path / stylesheet).exists()
+    assert staticfiles_storage.stored_name("govuk/icons/favicon.ico")
+
+
 def test_what_a_signed_in_person_is_shown_is_never_stored(client, home_page):
     client.force_login(UserFactory())
     for url, status in [("/accounts/profile/", 200), ("/accounts/email/", 200), ("/nope/", 404)]:
