@@ -145,3 +145,13 @@ def test_a_day_cannot_close_before_it_opens(home_page):
     helpline.monday_closes = time(7)
     with pytest.raises(IntegrityError):
         helpline.save()
+
+
+@pytest.mark.django_db
+def test_every_page_gives_the_emergency_number_editors_set(client, home_page):
+    helpline = HelplineSettings.objects.get()
+    helpline.emergency_number = "112"
+    helpline.save()
+    html = client.get("/").content.decode()
+    banner = html.split('class="govuk-phase-banner__text"', 1)[1].split("</span>", 1)[0]
+    assert "call 112." in banner and "999" not in banner
