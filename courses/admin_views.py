@@ -122,6 +122,7 @@ class InvoicesOwedView(ReportView):
             "organisation.name",
             "purchase_order",
             "owed_pounds",
+            "credit_pounds",
             "session",
             *booker,
             "created_at",
@@ -132,6 +133,7 @@ class InvoicesOwedView(ReportView):
         "organisation.name": "Organisation",
         "purchase_order": "Purchase order",
         "owed_pounds": "Owed (£)",
+        "credit_pounds": "Credit due (£)",
         "session": "Session",
         "booked_by.email": "Booked by",
         "created_at": "Booked on",
@@ -147,7 +149,9 @@ class InvoicesOwedView(ReportView):
 
     def decorate_paginated_queryset(self, object_list):
         for booking in object_list:
-            booking.owed_pounds = _pounds(booking.invoice_owed_pence)
+            paid = booking.invoice_paid_at is not None
+            booking.owed_pounds = _pounds(0 if paid else booking.invoice_owed_pence)
+            booking.credit_pounds = _pounds(booking.invoice_credit_pence if paid else 0)
         return object_list
 
     def get_breadcrumbs_items(self):
@@ -156,7 +160,12 @@ class InvoicesOwedView(ReportView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         bookings = self.object_list
-        context["total_owed"] = _pounds(sum(b.invoice_owed_pence for b in bookings))
+        context["total_owed"] = _pounds(
+            sum(b.invoice_owed_pence for b in bookings if b.invoice_paid_at is None)
+        )
+        context["total_credit"] = _pounds(
+            sum(b.invoice_credit_pence for b in bookings if b.invoice_paid_at is not None)
+        )
         context["can_mark_paid"] = self.request.user.has_perm(MARK_INVOICE_PAID)
         return context
 
@@ -171,20 +180,29 @@ class InvoicesOwedView(ReportView):
 
 @require_POST
 def mark_invoice_paid(request, booking_pk: int):
+    return _settle_invoice(
+        request, booking_pk, services.mark_invoice_paid, "Invoice for booking {} ({}) marked paid."
+    )
+
+
+@require_POST
+def mark_invoice_credited(request, booking_pk: int):
+    return _settle_invoice(
+        request,
+        booking_pk,
+        services.mark_invoice_credited,
+        "Credit for booking {} ({}) marked given.",
+    )
+
+
+def _settle_invoice(request, booking_pk: int, settle, done: str):
     if not (request.user.has_perm(VIEW_INVOICES) and request.user.has_perm(MARK_INVOICE_PAID)):
         raise PermissionDenied
     booking = get_object_or_404(Booking, pk=booking_pk)
     try:
-        services.mark_invoice_paid(booking, by=request.user)
+        settle(booking, by=request.user)
     except services.BookingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            format_html(
-                "Invoice for booking {} ({}) marked paid.",
-                booking.reference,
-                booking.purchase_order,
-            ),
-        )
+        messages.success(request, format_html(done, booking.reference, booking.purchase_order))
     return redirect("courses_invoices_owed")

@@ -215,6 +215,12 @@ class Booking(PlaceHolding):
         help_text="What the organisation owes for an invoiced booking; cancellations reduce it.",
     )
     invoice_paid_at = models.DateTimeField("invoice paid", null=True, blank=True)
+    invoice_credit_pence = models.PositiveIntegerField(
+        "credit due (pence)",
+        default=0,
+        help_text="Owed back to the organisation for places cancelled after its invoice was paid.",
+    )
+    invoice_credited_at = models.DateTimeField("credit given", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -99,12 +99,13 @@ def confirmed_places_of(user) -> QuerySet[Attendee]:
 
 
 def unpaid_invoices() -> QuerySet[Booking]:
-    """Invoiced bookings with something owed that staff have not yet marked paid."""
+    """Invoiced bookings with something owed that staff have not yet marked paid, and paid
+    ones with a credit due to the organisation (places cancelled after it paid)."""
     return (
-        Booking.objects.filter(
-            payment_method=PaymentMethod.INVOICE,
-            invoice_owed_pence__gt=0,
-            invoice_paid_at__isnull=True,
+        Booking.objects.filter(payment_method=PaymentMethod.INVOICE)
+        .filter(
+            Q(invoice_owed_pence__gt=0, invoice_paid_at__isnull=True)
+            | Q(invoice_credit_pence__gt=0, invoice_credited_at__isnull=True)
         )
         .select_related("session__course", "organisation", "booked_by")
         .order_by("created_at", "pk")

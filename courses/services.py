@@ -220,6 +220,24 @@ def _record_invoice(booking: Booking) -> None:
         booking.save(update_fields=["invoice_owed_pence"])
 
 
+def mark_invoice_credited(booking: Booking, *, by) -> Booking:
+    """A coordinator records that the credit owed to an organisation has been given."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if not booking.invoice_credit_pence or booking.invoice_credited_at is not None:
+            raise BookingError(f"Booking {booking.reference} has no credit due.")
+        booking.invoice_credited_at = timezone.now()
+        booking.save(update_fields=["invoice_credited_at"])
+        audit.record(
+            by,
+            audit.Action.CHANGE,
+            booking,
+            event="invoice_credited",
+            pence=booking.invoice_credit_pence,
+        )
+    return booking
+
+
 def mark_invoice_paid(booking: Booking, *, by) -> Booking:
     """A coordinator records that an invoiced booking has been paid."""
     with transaction.atomic():
@@ -385,10 +403,20 @@ def _settle_payment(
     if not booking.unit_price_pence:
         return
     if booking.is_invoiced:
-        booking.refresh_from_db(fields=["invoice_owed_pence"])
-        less = booking.invoice_owed_pence if amount_pence is None else amount_pence
-        booking.invoice_owed_pence = max(booking.invoice_owed_pence - less, 0)
-        booking.save(update_fields=["invoice_owed_pence"])
+        booking.refresh_from_db(
+            fields=["invoice_owed_pence", "invoice_paid_at", "invoice_credit_pence"]
+        )
+        if booking.invoice_paid_at is None:
+            less = booking.invoice_owed_pence if amount_pence is None else amount_pence
+            booking.invoice_owed_pence = max(booking.invoice_owed_pence - less, 0)
+            booking.save(update_fields=["invoice_owed_pence"])
+        else:
+            # Already paid: what is given back becomes a credit staff owe the organisation.
+            left = booking.invoice_owed_pence - booking.invoice_credit_pence
+            booking.invoice_credit_pence += min(
+                left if amount_pence is None else amount_pence, left
+            )
+            booking.save(update_fields=["invoice_credit_pence"])
         return
     course_payments.expire_checkout_of(booking)
     if amount_pence is None or amount_pence > 0:

@@ -125,6 +125,11 @@ def register_session_people_urls():
             admin_views.mark_invoice_paid,
             name="courses_invoice_paid",
         ),
+        path(
+            "course-invoices/<int:booking_pk>/credited/",
+            admin_views.mark_invoice_credited,
+            name="courses_invoice_credited",
+        ),
     ]
 
 

@@ -2,6 +2,7 @@
 owed and mark it paid."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from courses import reports, selectors, services
@@ -227,3 +228,42 @@ def test_staff_cancelling_the_session_clear_what_is_owed(invoiced_member, priced
     booking.refresh_from_db()
     assert booking.status == HoldingStatus.CANCELLED and booking.invoice_owed_pence == 0
     assert not selectors.unpaid_invoices().exists()
+
+
+def test_places_cancelled_after_the_invoice_was_paid_become_a_credit_staff_give(
+    client, stripe_standin, invoiced_member, priced_session
+):
+    booking = invoiced_booking(invoiced_member, priced_session, people=2)
+    coordinator = staff(client, "Coordinator")
+    services.mark_invoice_paid(booking, by=coordinator)
+    member = Client()
+    member.force_login(invoiced_member)
+    cancel_page = member.get(reverse("courses:cancel", args=[booking.reference])).text
+    assert "owed a credit of £90.00" in cancel_page
+    services.cancel_attendee(booking.attendees.first(), by=invoiced_member)
+    services.cancel_booking(booking, by=invoiced_member)
+    booking.refresh_from_db()
+    # What was paid stays what was paid; all of it is now owed back, once, not by card.
+    assert booking.invoice_owed_pence == 9000 and booking.invoice_credit_pence == 9000
+    assert not stripe_standin.requests
+    listing = client.get(reverse("courses_invoices_owed")).text
+    assert "Total credit due: <strong>£90.00</strong>" in listing and "Mark credited" in listing
+    client.post(reverse("courses_invoice_credited", args=[booking.pk]))
+    booking.refresh_from_db()
+    assert booking.invoice_credited_at is not None
+    assert not selectors.unpaid_invoices().exists()
+    # A second "credited" changes nothing.
+    again = client.post(reverse("courses_invoice_credited", args=[booking.pk]), follow=True)
+    assert "has no credit due" in again.text
+
+
+def test_staff_cancelling_a_paid_invoiced_session_owe_the_organisation_a_credit(
+    invoiced_member, priced_session
+):
+    booking = invoiced_booking(invoiced_member, priced_session)
+    services.mark_invoice_paid(booking, by=invoiced_member)
+    priced_session.status = priced_session.Status.CANCELLED
+    priced_session.save()
+    booking.refresh_from_db()
+    assert booking.invoice_credit_pence == 9000
+    assert list(selectors.unpaid_invoices()) == [booking]
