@@ -109,22 +109,19 @@ def with_address_owners_preferences(recipient: Recipient) -> Recipient:
     """The recipient as the people who own its email address want to be contacted.
 
     Places are booked and payments made for addresses without an account, and a caller may
-    know a person only by their address: whoever has that address on an account (as its
-    login, or a verified address) still decides. Email unsafe for any owner means no email;
-    discreet for any owner means discreet.
+    know a person only by their address: whoever has that address verified on an account
+    still decides. Email unsafe for any owner means no email; discreet for any owner means
+    discreet.
     """
     if not recipient.email:
         return recipient
-    from django.db.models import Q
-
     from portal.accounts.models import User
 
     address = recipient.email.strip()
+    # Only a verified address is someone's: an account opened in another person's name must
+    # not silence or alter what that person is sent.
     owners = list(
-        User.objects.filter(
-            Q(email__iexact=address)
-            | Q(emailaddress__email__iexact=address, emailaddress__verified=True)
-        )
+        User.objects.filter(emailaddress__email__iexact=address, emailaddress__verified=True)
         .values_list("email_is_safe", "discreet_mode")
         .distinct()
     )

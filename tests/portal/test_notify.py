@@ -243,3 +243,13 @@ def test_an_unverified_second_address_does_not_take_its_claimants_preferences(
     with django_capture_on_commit_callbacks(execute=True):
         notify.send(notify.Recipient(email="someone@example.com"), MESSAGE)
     assert mail.outbox[0].to == ["someone@example.com"]
+
+
+def test_an_account_opened_in_someone_elses_name_cannot_silence_their_mail(
+    django_capture_on_commit_callbacks,
+):
+    """Signing up with another person's address, never verified, changes nothing they get."""
+    UserFactory(email="survivor@example.com", verified=False, email_is_safe=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify.send(notify.Recipient(email="survivor@example.com"), MESSAGE)
+    assert mail.outbox[0].to == ["survivor@example.com"]
