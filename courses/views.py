@@ -247,6 +247,7 @@ def _cancel_page(request, booking: Booking, attendee: Attendee | None):
     policy = _policy_for(booking)
     paid = booking.status == HoldingStatus.CONFIRMED and policy is not None
     amount = booking.unit_price_pence if attendee else booking.total_pence
+    full_refund_until = policy.full_refund_until(booking.session.starts_at) if policy else None
     return render(
         request,
         "courses/cancel.html",
@@ -254,9 +255,10 @@ def _cancel_page(request, booking: Booking, attendee: Attendee | None):
             "booking": booking,
             "attendee": attendee,
             "policy": policy,
-            "full_refund_until": policy.full_refund_until(booking.session.starts_at)
-            if policy
-            else None,
+            "full_refund_until": full_refund_until,
+            # The policy refunds in full up to and including that moment.
+            "full_refund_passed": full_refund_until is not None
+            and timezone.now() > full_refund_until,
             "refund_now": services.refund_due(booking, amount) / 100 if paid else None,
         },
     )
