@@ -54,6 +54,10 @@ class BookingForm(forms.Form):
         ],
         required=False,
         widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Choose how to pay: by card, or by invoice if your organisation "
+            "is one we invoice."
+        },
     )
     purchase_order = forms.CharField(label="Purchase-order number", max_length=50, required=False)
 

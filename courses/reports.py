@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Avg,
+    Case,
     Count,
     F,
     IntegerField,
@@ -21,18 +22,27 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from courses.models import Attendee, Audience, Booking, Session
+from courses import payments as course_payments
+from courses.models import Attendee, Audience, Booking, PaymentMethod, Session
 from courses.registers import confirmed_attendees
 from portal.accounts.models import Sector
 from portal.attendance.models import ATTENDED, AttendanceMark, AttendanceStatus, FeedbackResponse
+from portal.payments.models import Payment
 from portal.places import HoldingStatus
 from portal.reports.registry import ServiceReport, register
 
 INDIVIDUAL = "individual"
+# A card payment's money was taken in these states (refunded_pence says how much went back).
+TAKEN_STATES = (
+    Payment.Status.PAID,
+    Payment.Status.PARTIALLY_REFUNDED,
+    Payment.Status.REFUNDED,
+)
 
 
 def _session_marks() -> QuerySet[AttendanceMark]:
@@ -184,21 +194,52 @@ def attendance_by_course(date_from=None, date_to=None) -> list[dict]:
     return [_with_rates(row) for row in rows]
 
 
+def _card_kept():
+    """Per booking: what its card payments took, less what was refunded (or is being)."""
+    return Coalesce(
+        Subquery(
+            Payment.objects.filter(
+                purpose=course_payments.PURPOSE,
+                reference=OuterRef("reference"),
+                status__in=TAKEN_STATES,
+            )
+            .order_by()
+            .values("reference")
+            .annotate(kept=Sum(F("amount_pence") - F("refunded_pence")))
+            .values("kept"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
 def income_by_course_and_month(date_from=None, date_to=None) -> list[dict]:
-    """Confirmed bookings at a price: places × the unit price each was sold at (card or
-    invoice). Cancelled and refunded bookings are not confirmed, so they are not counted."""
+    """What was actually taken for priced places, by course and month of the session: card
+    payments less their refunds, plus what invoiced organisations owe (cancellations already
+    taken off, so a late cancellation's kept share counts) less credits owed back to them
+    after they paid. Places are those confirmed now."""
     bookings = _held_between(
-        Booking.objects.filter(status=HoldingStatus.CONFIRMED, unit_price_pence__gt=0),
-        "session__",
-        date_from,
-        date_to,
+        Booking.objects.filter(unit_price_pence__gt=0), "session__", date_from, date_to
+    )
+    taken = Case(
+        When(
+            payment_method=PaymentMethod.INVOICE,
+            then=F("invoice_owed_pence") - F("invoice_credit_pence"),
+        ),
+        default=_card_kept(),
+        output_field=IntegerField(),
     )
     rows = (
         bookings.annotate(
-            month_start=TruncMonth("session__starts_at", tzinfo=timezone.get_current_timezone())
+            month_start=TruncMonth("session__starts_at", tzinfo=timezone.get_current_timezone()),
+            taken=taken,
         )
         .values("month_start", course=F("session__course__title"))
-        .annotate(places=Sum("quantity"), pence=Sum(F("quantity") * F("unit_price_pence")))
+        .annotate(
+            places=Coalesce(Sum("quantity", filter=Q(status=HoldingStatus.CONFIRMED)), 0),
+            pence=Coalesce(Sum("taken"), 0),
+        )
+        .filter(Q(places__gt=0) | Q(pence__gt=0))
         .order_by("month_start", "course")
     )
     return [
@@ -317,8 +358,10 @@ register(
     ServiceReport(
         slug="training-income",
         title="Training income",
-        description="Confirmed places sold at a price (paid by card or invoiced), by course and "
-        "month of the session. Cancelled and refunded places are not counted.",
+        description="What was taken for priced places, by course and month of the session: "
+        "card payments less refunds, plus what invoiced organisations owe (less what "
+        "cancellations took off). A late cancellation's kept share counts; places are those "
+        "confirmed now.",
         columns=[
             ("month", "Month"),
             ("course", "Course"),

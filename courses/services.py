@@ -94,9 +94,15 @@ def _check_attendee_eligible(audience: str, email: str, booker, *, field: str) -
 
 
 def organisation_for(user, organisation_id) -> Organisation | None:
-    if not organisation_id:
+    """The organisation `organisation_id` names (from a query string or form, so any text),
+    if the user belongs to it. Anything else, including text that is not an id, is refused."""
+    if not str(organisation_id or "").strip():
         return None
-    organisation = user.organisations.filter(pk=organisation_id).first()
+    try:
+        pk = int(str(organisation_id).strip())
+    except ValueError:
+        pk = None
+    organisation = user.organisations.filter(pk=pk).first() if pk and pk > 0 else None
     if organisation is None:
         raise BookingError("You can only book for an organisation you belong to.", "organisation")
     return organisation

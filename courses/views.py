@@ -82,14 +82,16 @@ def book(request, pk: int):
     session = _session_for_booking(pk)
     organisations = list(request.user.organisations.all())
     organisation = None
+    organisation_error = None
     places = 1
     if organisations:
         try:
             organisation = services.organisation_for(
                 request.user, request.GET.get("for") or request.POST.get("organisation")
             )
-        except services.BookingError:
-            organisation = None
+        except services.BookingError as exc:
+            # Shown, with the form for booking just for themselves: never a guess.
+            organisation_error = str(exc)
         count = PlacesCountForm(
             {"places": request.GET.get("places") or request.POST.get("form-TOTAL_FORMS") or 1}
         )
@@ -119,7 +121,7 @@ def book(request, pk: int):
     elif not audience_choices:
         error = "This course is not open to bookings from people in your situation."
     valid = request.method == "POST" and form.is_valid() and attendee_forms.is_valid()
-    if valid and error is None:
+    if valid and error is None and organisation_error is None:
         try:
             booking = services.book(
                 session=session,
@@ -157,9 +159,10 @@ def book(request, pk: int):
             "invoice_allowed": invoice_allowed,
             "places": places,
             "error": error,
+            "organisation_error": organisation_error,
             "places_left": max(session.capacity - session.taken, 0),
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" or organisation_error else 200,
     )
 
 
@@ -244,6 +247,7 @@ def _cancel_page(request, booking: Booking, attendee: Attendee | None):
     policy = _policy_for(booking)
     paid = booking.status == HoldingStatus.CONFIRMED and policy is not None
     amount = booking.unit_price_pence if attendee else booking.total_pence
+    full_refund_until = policy.full_refund_until(booking.session.starts_at) if policy else None
     return render(
         request,
         "courses/cancel.html",
@@ -251,9 +255,10 @@ def _cancel_page(request, booking: Booking, attendee: Attendee | None):
             "booking": booking,
             "attendee": attendee,
             "policy": policy,
-            "full_refund_until": policy.full_refund_until(booking.session.starts_at)
-            if policy
-            else None,
+            "full_refund_until": full_refund_until,
+            # The policy refunds in full up to and including that moment.
+            "full_refund_passed": full_refund_until is not None
+            and timezone.now() > full_refund_until,
             "refund_now": services.refund_due(booking, amount) / 100 if paid else None,
         },
     )

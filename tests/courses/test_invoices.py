@@ -1,6 +1,8 @@
 """Invoiced organisations book priced places with a purchase-order number; staff see what is
 owed and mark it paid."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -267,3 +269,11 @@ def test_staff_cancelling_a_paid_invoiced_session_owe_the_organisation_a_credit(
     booking.refresh_from_db()
     assert booking.invoice_credit_pence == 9000
     assert list(selectors.unpaid_invoices()) == [booking]
+
+
+def test_income_leaves_out_a_credit_owed_back_after_payment(invoiced_member, priced_session):
+    booking = invoiced_booking(invoiced_member, priced_session)
+    services.mark_invoice_paid(booking, by=invoiced_member)
+    services.cancel_attendee(booking.attendees.first(), by=invoiced_member)
+    [row] = reports.income_by_course_and_month()
+    assert row["income"] == Decimal("45.00")

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import payments as course_payments
 from courses import services
@@ -182,3 +183,27 @@ def test_the_cancel_page_shows_the_policy_and_what_would_be_refunded(
     assert "refunded £22.50" in client.get(url).text
     detail = client.get(reverse("courses:booking", args=[booking.reference])).text
     assert "Cancel up to 25 days before the session" in detail
+
+
+def test_the_cancel_page_says_when_the_full_refund_window_has_passed(
+    client, stripe_standin, paid_session, django_capture_on_commit_callbacks
+):
+    set_policy(days=7, percent=50)
+    booking, _ = paid_booking(
+        client, stripe_standin, paid_session, django_capture_on_commit_callbacks
+    )
+    # A morning start, so the time reads "a.m." (once sentence-final, it read "a.m..").
+    starts = timezone.localtime(paid_session.starts_at).replace(hour=9, minute=30)
+    Session.objects.filter(pk=paid_session.pk).update(
+        starts_at=starts, ends_at=starts + timedelta(hours=3)
+    )
+    url = reverse("courses:cancel", args=[booking.reference])
+    page = client.get(url).text
+    assert "you can cancel for a full refund until 9:30 a.m. on " in page
+    assert "ended at" not in page
+    set_policy(days=25, percent=50)  # the session is 20 days away: the window has passed
+    page = client.get(url).text
+    assert "the time to cancel for a full refund ended at" in page
+    assert "full refund until" not in page and "refund is available until" not in page
+    # No doubled full stop after "a.m." or "p.m." at the end of a sentence.
+    assert ".." not in page.replace("...", "")

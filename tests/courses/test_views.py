@@ -310,3 +310,64 @@ def test_the_waiting_list_page_gives_the_configured_offer_window(
     booking = Booking.objects.get(booked_by=person)
     page = client.get(reverse("courses:booking", args=[booking.reference])).text
     assert "You will have 6 hours to accept" in page
+
+
+@pytest.mark.parametrize("bad", ["abc", "\x00", "1.5", "-1", "0", "99999999999999999999999"])
+def test_organisation_for_refuses_text_that_is_not_one_of_theirs(bad):
+    member = MembershipFactory(organisation__sector=Sector.BUSINESS).user
+    assert services.organisation_for(member, "") is None
+    assert services.organisation_for(member, " ") is None
+    with pytest.raises(services.BookingError, match="organisation you belong to") as exc:
+        services.organisation_for(member, bad)
+    assert exc.value.field == "organisation"
+
+
+@pytest.mark.parametrize("bad", ["abc", "%00", "999999"])
+def test_a_tampered_organisation_in_the_address_is_a_clear_error_not_a_crash(
+    client, course_page, training_session, bad
+):
+    membership = MembershipFactory(organisation__sector=Sector.BUSINESS)
+    client.force_login(membership.user)
+    response = client.get(f"{book_url(training_session)}?for={bad}")
+    assert response.status_code == 400
+    assert "You can only book for an organisation you belong to." in response.text
+    assert "govuk-error-summary" in response.text
+    # The form to book just for themselves is still there.
+    assert 'name="audience"' in response.text
+
+
+def test_a_tampered_organisation_in_a_post_is_a_clear_error_not_a_crash(
+    client, course_page, training_session
+):
+    membership = MembershipFactory(organisation__sector=Sector.BUSINESS)
+    client.force_login(membership.user)
+    response = client.post(
+        book_url(training_session), {"audience": "public", "organisation": "abc"}
+    )
+    assert response.status_code == 400
+    assert "You can only book for an organisation you belong to." in response.text
+    assert not Booking.objects.exists()
+
+
+def test_a_tampered_payment_choice_is_shown_in_the_error_summary(
+    client, home_page, training_session
+):
+    course = helpers.course(home_page, title="Paid", prices={Audience.BUSINESS: 4500})
+    session = helpers.session(course)
+    membership = MembershipFactory(organisation__sector=Sector.BUSINESS)  # not invoiced
+    client.force_login(membership.user)
+    org = membership.organisation.pk
+    data = {
+        "audience": "business",
+        "organisation": org,
+        "payment": "bogus",
+        "form-TOTAL_FORMS": 1,
+        "form-INITIAL_FORMS": 0,
+        "form-0-name": "Ann",
+        "form-0-email": "ann@biz.example",
+    }
+    response = client.post(f"{book_url(session)}?for={org}", data)
+    assert response.status_code == 400
+    summary = response.text.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert "Choose how to pay" in summary
+    assert not Booking.objects.exists()

@@ -4,19 +4,36 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from courses import payments as course_payments
 from courses import reports
-from courses.models import Audience
+from courses import services as course_services
+from courses.models import Audience, CancellationPolicy, CourseAudience, PaymentMethod
 from portal.attendance import services
 from portal.attendance.models import FeedbackResponse
+from portal.payments.models import Payment
 from portal.places import HoldingStatus
 from tests.attendance import factories
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def card_payment(booking, status, refunded_pence=0):
+    return Payment.objects.create(
+        purpose=course_payments.PURPOSE,
+        reference=booking.reference,
+        description="Places",
+        amount_pence=booking.total_pence,
+        status=status,
+        refunded_pence=refunded_pence,
+        customer_email=booking.booked_by.email,
+        hold_expires_at=timezone.now(),
+    )
 
 
 @pytest.fixture
@@ -42,9 +59,14 @@ def figures(course_page, site_root, trainer):
         b, UserFactory(), organisation=council, audience=Audience.COUNCIL_STAFF
     )
     factories.booking(b, UserFactory())
-    # Not income: a cancelled paid booking and one still held while paying.
-    factories.booking(a, UserFactory(), unit_price_pence=4500, status=HoldingStatus.CANCELLED)
-    factories.booking(a, UserFactory(), unit_price_pence=4500, status=HoldingStatus.HELD)
+    card_payment(paid, Payment.Status.PAID)
+    # Not income: a paid booking cancelled and refunded in full, one still held while paying.
+    refunded = factories.booking(
+        a, UserFactory(), unit_price_pence=4500, status=HoldingStatus.CANCELLED
+    )
+    card_payment(refunded, Payment.Status.REFUNDED, refunded_pence=4500)
+    held = factories.booking(a, UserFactory(), unit_price_pence=4500, status=HoldingStatus.HELD)
+    card_payment(held, Payment.Status.OPEN)
     staff = list(paid.attendees.order_by("pk"))
     services.take_register(
         a,
@@ -93,13 +115,45 @@ def test_attendance_and_no_show_rates(figures):
     assert by_course["Coercive control"]["marked"] == 1
 
 
-def test_income_counts_confirmed_places_at_their_price(figures):
+def test_income_counts_what_card_payments_took(figures):
     (row,) = reports.income_by_course_and_month()
     assert (row["course"], row["places"], row["income"]) == (
         "DA awareness level 1",
         3,
         Decimal("135.00"),
     )
+
+
+def test_income_keeps_what_a_late_cancellation_kept(course_page, django_assert_num_queries):
+    """3 places invoiced at £45; the policy keeps 67% after the full-refund window; one place
+    cancelled late: £90 for the two left plus £30.15 kept of the third."""
+    CourseAudience.objects.create(course=course_page, audience=Audience.BUSINESS, price_pence=4500)
+    session = factories.session(course_page, starts_in=timedelta(days=20))
+    policy = CancellationPolicy.current()
+    policy.full_refund_days, policy.late_refund_percent = 7, 33
+    policy.save()
+    member = MembershipFactory(organisation__sector="business", organisation__invoiced=True).user
+    booking = course_services.book(
+        session=session,
+        user=member,
+        audience=Audience.BUSINESS,
+        organisation=member.organisations.get(),
+        attendees=[
+            course_services.AttendeeDetails(f"P{n}", f"p{n}@business.example") for n in range(3)
+        ],
+        pay_by=PaymentMethod.INVOICE,
+        purchase_order="PO-1",
+    )
+    with time_machine.travel(session.starts_at - timedelta(days=2), tick=False):
+        course_services.cancel_attendee(booking.attendees.first(), by=member)
+    (row,) = reports.income_by_course_and_month()
+    assert (row["places"], row["income"]) == (2, Decimal("120.15"))
+    # A card booking, partly refunded, on the same course and month: £45 less £15.
+    card = factories.booking(session, UserFactory(), unit_price_pence=4500)
+    card_payment(card, Payment.Status.PARTIALLY_REFUNDED, refunded_pence=1500)
+    with django_assert_num_queries(1):
+        (row,) = reports.income_by_course_and_month()
+    assert (row["places"], row["income"]) == (3, Decimal("150.15"))
 
 
 def test_feedback_scores_per_course(figures):
