@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from courses import services
 from courses.models import Attendee, Audience, Booking
@@ -49,10 +50,10 @@ def test_the_public_join_a_waiting_list_are_offered_a_place_and_accept(page, ful
     assert page.get_by_text("Full: join the waiting list").first.is_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name=re.compile("Join the waiting list")).first.click()
-    assert page.locator("h1").inner_text() == "Join the waiting list"
+    expect(page.locator("h1")).to_have_text("Join the waiting list")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Join the waiting list").click()
-    assert page.locator("h1").inner_text() == "You are on the waiting list"
+    expect(page.locator("h1")).to_have_text("You are on the waiting list")
     assert_no_axe_violations(page)
 
     waiting = Booking.objects.get(booked_by=person)
@@ -67,7 +68,7 @@ def test_the_public_join_a_waiting_list_are_offered_a_place_and_accept(page, ful
     assert page.locator("h1").inner_text() == "Places are free for you"
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Accept the place").click()
-    assert page.locator("h1").inner_text() == "Booking confirmed"
+    expect(page.locator("h1")).to_have_text("Booking confirmed")
     assert_no_axe_violations(page)
     waiting.refresh_from_db()
     assert waiting.status == HoldingStatus.CONFIRMED
@@ -127,13 +128,14 @@ def test_a_business_member_books_three_places_and_pays(page, paying_checkout, ho
 
     page.goto("/training/")
     page.get_by_role("link", name=re.compile(r"^Book DA in the workplace")).click()
-    assert page.locator("h1").inner_text() == "Book a place"
+    expect(page.locator("h1")).to_have_text("Book a place")
     page.get_by_label("Who are you booking for").select_option(
         label="Acme Logistics (name each attendee)"
     )
     page.get_by_label("How many places").fill("3")
     page.get_by_role("button", name="Continue").click()
-    assert page.locator("legend", has_text=re.compile(r"^Attendee \d$")).count() == 3
+    # Wait for the next page: counting at once could still see the one before.
+    expect(page.locator("legend", has_text=re.compile(r"^Attendee \d$"))).to_have_count(3)
     page.get_by_label("Business: £60.00 a place").check()
     for number, (name, email, needs) in enumerate(ATTENDEES):
         page.fill(f"#id_form-{number}-name", name)

@@ -37,7 +37,7 @@ def site(transactional_db):
 def test_home_to_an_article_to_the_finder_filtered_to_north(page, site):
     page.goto("/")
     page.get_by_role("link", name="Coercive control").first.click()
-    assert page.locator("h1").inner_text() == "Coercive control"
+    expect(page.locator("h1")).to_have_text("Coercive control")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Find a drop-in").click()
     page.get_by_label("Area").select_option("north")
     page.get_by_role("button", name="Show drop-ins").click()
