@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from courses import selectors, services
 from portal.accounts.sections import AccountSection
+from portal.accounts.selectors import verified_emails
 from portal.calendars import CalendarEvent
 
 
@@ -12,8 +13,9 @@ def my_bookings(request) -> AccountSection | None:
     bookings = list(selectors.bookings_of(request.user))
     if not bookings:
         return None
+    emails = verified_emails(request.user)
     for booking in bookings:
-        booking.status_for_me = selectors.status_for(booking, request.user)
+        booking.status_for_me = selectors.status_for(booking, request.user, emails)
     token = services.feed_token(request.user)
     return AccountSection(
         title="My bookings",

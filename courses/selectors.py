@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.models import Attendee, Booking, CourseAudience, PaymentMethod, Session
+from portal.accounts.selectors import verified_emails
 from portal.places import TAKING_PLACES, HoldingStatus
 
 
@@ -65,8 +66,9 @@ def catalogue(filters: dict, now: datetime | None = None) -> QuerySet[Session]:
 
 
 def bookings_of(user) -> QuerySet[Booking]:
-    """Bookings the person made, and bookings where someone else named them."""
-    named = Attendee.objects.filter(booking=OuterRef("pk"), email=user.email)
+    """Bookings the person made, and bookings where someone else named them (by an address
+    they have verified: an account opened in someone else's name sees none of theirs)."""
+    named = Attendee.objects.filter(booking=OuterRef("pk"), email__in=verified_emails(user))
     return (
         Booking.objects.filter(Q(booked_by=user) | Q(Exists(named)))
         .select_related("session__course")
@@ -75,14 +77,15 @@ def bookings_of(user) -> QuerySet[Booking]:
     )
 
 
-def status_for(booking: Booking, user) -> str:
+def status_for(booking: Booking, user, emails: list[str] | None = None) -> str:
     """What "My bookings" says for this person: the booking's status to the one who made it;
     to someone named in it, their own place's (cancelled or transferred away, perhaps, while
-    the booking goes on). Uses the prefetched attendees."""
+    the booking goes on). Uses the prefetched attendees, and `emails` (the person's verified
+    addresses) when the caller has them already."""
     if booking.booked_by_id == user.pk:
         return booking.get_status_display()
-    email = user.email.strip().lower()
-    mine = [a for a in booking.attendees.all() if a.email == email]
+    emails = set(verified_emails(user) if emails is None else emails)
+    mine = [a for a in booking.attendees.all() if a.email in emails]
     active = [a for a in mine if a.status == Attendee.Status.ACTIVE]
     if active or not mine:
         return booking.get_status_display()
@@ -90,8 +93,9 @@ def status_for(booking: Booking, user) -> str:
 
 
 def confirmed_places_of(user) -> QuerySet[Attendee]:
+    """The person's places, for their calendar feed: by the addresses they have verified."""
     return Attendee.objects.filter(
-        email=user.email,
+        email__in=verified_emails(user),
         status=Attendee.Status.ACTIVE,
         booking__status=HoldingStatus.CONFIRMED,
         session__status=Session.Status.SCHEDULED,

@@ -277,9 +277,11 @@ def unique_reference() -> str:
 
 
 def _user_with_email(email: str):
-    from portal.accounts.models import User
+    # Only an account that verified the address: one opened in the attendee's name must not
+    # take their place's messages, certificates or preferences.
+    from portal.accounts.selectors import user_with_verified_email
 
-    return User.objects.filter(email=email).first()
+    return user_with_verified_email(email)
 
 
 def booking_status_changed(booking: Booking, previous: str) -> None:
