@@ -5,6 +5,7 @@ key decrypts, so a new key can be put in front and `manage.py rotate_encryption_
 re-encrypts every stored value with it before the old key is retired.
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -82,9 +83,24 @@ def encrypted_fields():
             yield model, names
 
 
+# Encrypted values that are not in an EncryptedTextField (a third-party model's JSON, say):
+# their app registers, in its ready(), what re-encrypts them, by the model label it covers.
+_other_reencryptions: dict[str, Callable[[int], int]] = {}
+
+
+def register_reencryption(label: str, reencrypt: Callable[[int], int]) -> None:
+    """`reencrypt(batch_size)` re-encrypts `label`'s values and returns the rows touched."""
+    _other_reencryptions[label] = reencrypt
+
+
+def encrypted_labels() -> list[str]:
+    """What `reencrypt_all` covers, by model label."""
+    return [m._meta.label for m, _ in encrypted_fields()] + sorted(_other_reencryptions)
+
+
 def reencrypt_all(batch_size: int = 500) -> int:
     """Re-encrypt every stored value with the newest key; returns the number of rows touched."""
-    touched = 0
+    touched = sum(reencrypt(batch_size) for reencrypt in _other_reencryptions.values())
     for model, names in encrypted_fields():
         pks = list(model._base_manager.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(pks), batch_size):

@@ -87,12 +87,16 @@ class NoReferrerCsrfViewMiddleware(CsrfViewMiddleware):
 
 class StaffMFARequiredMiddleware:
     """Nobody opens the staff area without a second factor: staff without an authenticator
-    are sent to set one up, and a session signed in without using it must give a code."""
+    are sent to set one up, and a session whose own sign-in did not use it (or that has not
+    given a code since) must give a code. A code recorded in another sign-in does not count:
+    see portal.accounts.second_factor."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from portal.accounts import second_factor
+
         user = request.user
         if (
             request.path_info.startswith(STAFF_AREA_PREFIX)
@@ -100,28 +104,13 @@ class StaffMFARequiredMiddleware:
             and user.needs_mfa_for_staff_area
         ):
             next_query = urlencode({"next": request.get_full_path()})
-            if not _has_totp(user):
+            if not second_factor.has_totp(user):
                 messages.warning(
                     request,
                     "Set up an authenticator app before you open the staff area. "
                     "It protects the personal data staff can see.",
                 )
                 return redirect(f"{reverse('mfa_activate_totp')}?{next_query}")
-            if not _used_second_factor(request, user):
+            if not second_factor.signed_in_with_second_factor(request, user):
                 return redirect(f"{reverse('mfa_reauthenticate')}?{next_query}")
         return self.get_response(request)
-
-
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
-def _used_second_factor(request, user) -> bool:
-    """Whether this session's sign-in (or a later re-check) used the authenticator."""
-    from allauth.account.internal.flows.login import get_authentication_records
-
-    return any(
-        record.get("method") == "mfa" for record in get_authentication_records(request, user)
-    )

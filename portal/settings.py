@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.accounts.middleware.SecondFactorGuardsItselfMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -153,13 +154,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Login lockouts, rate limits and used authenticator codes live in the cache, so every web
+# process must share it: Redis when configured, otherwise a table in the database (made by
+# portal's migration 0003). A per-process cache would let each of 4 workers count failures
+# and used codes on its own; `check --deploy` refuses one (portal.accounts.checks).
+DATABASE_CACHE_TABLE = "portal_cache"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-else:
+elif TESTING:
+    # One process, and tests that need no database may still touch the cache; the tests of
+    # sharing use the database cache themselves (tests/portal/test_shared_cache.py).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+        }
+    }
 
 # django-q2: Redis as the broker when configured, the database otherwise.
 Q_CLUSTER = {
@@ -195,9 +210,12 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# One way to sign in, allauth's (rate limits, email verification, the second factor): the
+# staff area's and Wagtail's front-end sign-in lead there too (see portal.urls).
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "my_account"
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -211,6 +229,14 @@ ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Never email an address that has no account: anyone could make us write to anyone's inbox.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# A reset or sign-up request does the same work whether or not the address has an account
+# (portal.accounts.forms): its answer's speed must not tell who has one.
+ACCOUNT_FORMS = {
+    "reset_password": "portal.accounts.forms.ResetPasswordForm",
+    "signup": "portal.accounts.forms.SignupForm",
+}
+# TOTP secrets and recovery-code seeds are stored encrypted with the field keys.
+MFA_ADAPTER = "portal.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("SERVICE_NAME", "Community DA Service")
 

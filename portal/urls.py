@@ -20,6 +20,9 @@ urlpatterns = [
         "admin/password_reset/",
         RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
     ),
+    # Wagtail's front-end sign-in (where its login-protected pages would send people) is a
+    # plain password form too: it leads to ours, as WAGTAIL_FRONTEND_LOGIN_URL does.
+    path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -1,12 +1,14 @@
 from dataclasses import replace
 from types import SimpleNamespace
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from portal import notify
+from portal import crypto, notify
 
 # The longest address the account tables hold (RFC 5321's path limit, less the brackets).
 EMAIL_MAX_LENGTH = 254
@@ -22,6 +24,22 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="max_length",
             )
         return email
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """Someone with an authenticator re-authenticates with it, not with the password:
+        the password alone must not reach what the second factor protects."""
+        from portal.accounts.second_factor import has_authenticator
+
+        methods = super().get_reauthentication_methods(user)
+        if has_authenticator(user):
+            methods = [m for m in methods if m["id"] != "reauthenticate"]
+        return methods
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # Built from SITE_URL, as every link we send is: the email is sent from a task, where
+        # there is no request to take a host from (and a request's Host is the sender's).
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.SITE_URL + path.replace("UID-KEY", quote(key))
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Account emails go through the outbox like every other message, so they honour the
@@ -46,3 +64,14 @@ class AccountAdapter(DefaultAccountAdapter):
             text=rendered.body,
             html=next((body for body, mimetype in alternatives if mimetype == "text/html"), ""),
         )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Authenticator secrets (the TOTP key, the recovery-code seed) are stored encrypted with
+    the field keys, and re-encrypted by `manage.py rotate_encryption_keys`."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)

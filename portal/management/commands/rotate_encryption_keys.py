@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.crypto import encrypted_fields, reencrypt_all
+from portal.crypto import encrypted_labels, reencrypt_all
 
 
 class Command(BaseCommand):
@@ -10,6 +10,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        models = ", ".join(m._meta.label for m, _ in encrypted_fields())
+        models = ", ".join(encrypted_labels())
         touched = reencrypt_all()
         self.stdout.write(self.style.SUCCESS(f"Re-encrypted {touched} rows ({models})."))
