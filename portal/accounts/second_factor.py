@@ -42,9 +42,14 @@ def note_sign_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
     now = time.time()
+    # A sign-in again in the same session (Django keeps the session, and allauth's records,
+    # when the same person signs in twice) must bring its own steps, not the last one's.
+    previous = request.session.get(SIGN_IN_SESSION_KEY)
+    since = _timestamp(previous) if isinstance(previous, dict) else 0.0
+    records = [r for r in _records(request, user) if _timestamp(r) > since]
     first_factors = [
         r
-        for r in _records(request, user)
+        for r in records
         if r.get("method") != "mfa"
         and not r.get("reauthenticated")
         and now - _timestamp(r) <= _login_timeout()
@@ -53,7 +58,7 @@ def note_sign_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     if first_factors:
         started = _timestamp(first_factors[-1])
         used_second_factor = any(
-            r.get("method") == "mfa" and _timestamp(r) >= started for r in _records(request, user)
+            r.get("method") == "mfa" and _timestamp(r) >= started for r in records
         )
     request.session[SIGN_IN_SESSION_KEY] = {
         "at": now,
