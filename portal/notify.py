@@ -2,8 +2,10 @@
 
 Every message is first written to the outbox (`OutboxMessage`), inside the caller's
 transaction; a django-q2 task delivers it once that transaction commits, and a scheduled
-sweep retries what failed with a growing delay. Bodies, subjects and addresses are stored
-encrypted and never logged.
+sweep retries what failed with a growing delay. Whoever delivers first claims the message
+(a compare-and-set with a lease, see `deliver`), so however often a task runs, or a sweep
+overlaps it, a message is sent once. Bodies, subjects and addresses are stored encrypted
+and never logged.
 
 A person's safe-contact preferences are law here: a channel they marked unsafe is never
 used, and discreet mode replaces the sender and subject with neutral ones and uses the
@@ -14,12 +16,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,6 +34,9 @@ from portal.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# How long a claimed message is left to the worker sending it before another may try: well
+# past the mail server's timeout (EMAIL_TIMEOUT) and django-q2's task timeout.
+CLAIM_LEASE = timedelta(minutes=10)
 Channel = OutboxMessage.Channel
 Status = OutboxMessage.Status
 
@@ -229,32 +236,66 @@ def _discreet_attachments(attachments: list[Attachment]) -> list[Attachment]:
 
 
 def deliver(message_id: int) -> str:
-    """Send one outbox message if it is still waiting; safe to call twice."""
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status != Status.PENDING:
-            return "skipped"
-        message.attempts += 1
-        try:
-            _send_email(message)
-        except Exception as exc:  # noqa: BLE001 - any transport failure is retried
-            # The error class only: exception text from mail servers can echo the address.
-            message.last_error = type(exc).__name__
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = Status.FAILED
-                message.next_attempt_at = None
-            else:
-                message.next_attempt_at = timezone.now() + timedelta(minutes=2**message.attempts)
-            logger.warning(
-                "%s: attempt %s failed (%s)", message, message.attempts, message.last_error
-            )
-        else:
-            message.status = Status.SENT
-            message.sent_at = timezone.now()
-            message.next_attempt_at = None
-            message.last_error = ""
-        message.save()
-        return message.status
+    """Send one outbox message if it is due and nobody else is sending it; safe to call any
+    number of times, from any number of workers, on SQLite and PostgreSQL alike.
+
+    Three steps, none of them holding a lock while the mail server is talked to:
+    1. claim: one UPDATE that succeeds only while the message is pending, due and unclaimed
+       (or its claim's lease has run out), so exactly one caller wins;
+    2. send, outside any transaction;
+    3. record the outcome, only if the claim is still ours.
+    A worker that dies between 1 and 3 leaves the message claimed: it is tried again once
+    the lease runs out (the one case where a message can go twice: we cannot know whether
+    the mail server took it). Call it outside a transaction (it is queued on commit)."""
+    claim = _claim(message_id)
+    if claim is None:
+        return "skipped"
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        _send_email(message)
+    except Exception as exc:  # noqa: BLE001 - any transport failure is retried
+        # The error class only: exception text from mail servers can echo the address.
+        error = type(exc).__name__
+        last = message.attempts >= MAX_ATTEMPTS
+        outcome = {
+            "status": Status.FAILED if last else Status.PENDING,
+            "next_attempt_at": None
+            if last
+            else timezone.now() + timedelta(minutes=2**message.attempts),
+            "last_error": error,
+        }
+        logger.warning("%s: attempt %s failed (%s)", message, message.attempts, error)
+    else:
+        outcome = {
+            "status": Status.SENT,
+            "sent_at": timezone.now(),
+            "next_attempt_at": None,
+            "last_error": "",
+        }
+    recorded = OutboxMessage.objects.filter(pk=message_id, claim=claim).update(
+        claim="", claimed_until=None, **outcome
+    )
+    if not recorded:
+        # Our lease ran out while sending and another worker has claimed the message.
+        logger.warning("%s: its claim lapsed before the outcome was recorded", message)
+    return outcome["status"]
+
+
+def _claim(message_id: int) -> str | None:
+    """The claim token if this caller now holds the message, else None (compare-and-set)."""
+    now = timezone.now()
+    claim = uuid.uuid4().hex
+    won = (
+        OutboxMessage.objects.filter(
+            pk=message_id,
+            status=Status.PENDING,
+            next_attempt_at__lte=now,
+            attempts__lt=MAX_ATTEMPTS,
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .update(claim=claim, claimed_until=now + CLAIM_LEASE, attempts=F("attempts") + 1)
+    )
+    return claim if won == 1 else None
 
 
 def _send_email(message: OutboxMessage) -> None:
@@ -272,11 +313,25 @@ def _send_email(message: OutboxMessage) -> None:
 
 
 def send_due() -> int:
-    """Scheduled every minute: deliver pending messages whose time has come (retries, or
-    messages whose task was lost because the worker was down)."""
-    due = OutboxMessage.objects.filter(
-        status=Status.PENDING, next_attempt_at__lte=timezone.now()
-    ).values_list("pk", flat=True)
+    """Scheduled every minute: deliver pending messages whose time has come (retries,
+    messages whose task was lost because the worker was down, claims whose worker died)."""
+    now = timezone.now()
+    unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    # A worker died while making the last attempt: give up, as after a failed last attempt.
+    OutboxMessage.objects.filter(
+        unclaimed, status=Status.PENDING, attempts__gte=MAX_ATTEMPTS
+    ).update(
+        status=Status.FAILED,
+        claim="",
+        claimed_until=None,
+        next_attempt_at=None,
+        last_error="ClaimLapsed",
+    )
+    due = (
+        OutboxMessage.objects.filter(unclaimed, status=Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)
+    )
     sent = 0
     for pk in list(due[:200]):
         sent += deliver(pk) == Status.SENT

@@ -150,8 +150,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock instead of failing at once when the web server and worker both write.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default is shared by the web server and the task worker (two processes,
+    # many threads). WAL lets readers and the one writer work at once; every transaction
+    # takes the write lock when it begins (IMMEDIATE), so a transaction that read first can
+    # never fail at its first write with "database is locked" (SQLite does not wait then);
+    # writers queue for up to `timeout` seconds instead. FULL: each commit is on disk when
+    # it returns, as on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Login lockouts, rate limits and used authenticator codes live in the cache, so every web
@@ -177,12 +188,18 @@ else:
     }
 
 # django-q2: Redis as the broker when configured, the database otherwise.
+# With the database as broker a task is taken with a compare-and-set and, unless acknowledged,
+# handed out again `retry` seconds later: `retry` must outlast `timeout` (a task running past
+# it is killed), and every outcome, failures too, is acknowledged and attempted once. Jobs
+# keep their own retries (the outbox's, with backoff) and are idempotent, because a broker
+# can still deliver twice (an acknowledgement lost with a crash).
 Q_CLUSTER = {
     "name": "portal",
     "workers": int(os.environ.get("Q_WORKERS", "2")),
     "timeout": 60,
     "retry": 120,
     "max_attempts": 1,
+    "ack_failures": True,
     "catch_up": False,
     "save_limit": 1000,
     # In tests tasks run inline so that what was queued can be asserted at once.
@@ -278,6 +295,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Seconds before a silent mail server is given up on (Django's default waits for ever, which
+# would hold an outbox claim, and a worker, until the task is killed).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Community DA Service")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <noreply@portal.example.org.uk>"

@@ -253,3 +253,132 @@ def test_an_account_opened_in_someone_elses_name_cannot_silence_their_mail(
     with django_capture_on_commit_callbacks(execute=True):
         notify.send(notify.Recipient(email="survivor@example.com"), MESSAGE)
     assert mail.outbox[0].to == ["survivor@example.com"]
+
+
+class WorkerKilled(BaseException):
+    """A worker process dying mid-send: not an Exception, so nothing catches it."""
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    return time_machine
+
+
+def _sending(monkeypatch, during_send):
+    """Mail 'sent' into a list; `during_send(n)` runs inside the n-th try to send (counted
+    from 0), where another worker may act or this one may fail or die."""
+    sent, tries = [], []
+
+    def send(self, fail_silently=False):
+        tries.append(self.subject)
+        during_send(len(tries) - 1)
+        sent.append(self.subject)
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", send)
+    return sent
+
+
+def test_a_message_being_sent_is_not_claimed_by_another_worker(monkeypatch):
+    outbox = notify.send(notify.Recipient(email="x@example.com"), MESSAGE)
+    others = []
+
+    def another_worker_tries(n):
+        if n == 0:
+            others.append(notify.deliver(outbox.pk))
+            others.append(notify.send_due())
+
+    sent = _sending(monkeypatch, another_worker_tries)
+    assert notify.deliver(outbox.pk) == OutboxMessage.Status.SENT
+    assert others == ["skipped", 0]
+    assert len(sent) == 1
+    outbox.refresh_from_db()
+    assert outbox.attempts == 1 and outbox.claim == "" and outbox.claimed_until is None
+
+
+def test_a_claim_whose_worker_died_is_retried_only_after_its_lease(monkeypatch, clock):
+    outbox = notify.send(notify.Recipient(email="x@example.com"), MESSAGE)
+
+    def die(n):
+        if n == 0:
+            raise WorkerKilled
+
+    sent = _sending(monkeypatch, die)
+    with pytest.raises(WorkerKilled):
+        notify.deliver(outbox.pk)
+    assert notify.send_due() == 0  # still claimed by the dead worker
+    clock.shift(notify.CLAIM_LEASE - timedelta(seconds=5))
+    assert notify.send_due() == 0
+    clock.shift(timedelta(seconds=10))
+    assert notify.send_due() == 1
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxMessage.Status.SENT and outbox.attempts == 2
+    assert len(sent) == 1
+
+
+def test_a_worker_whose_lease_lapsed_cannot_overwrite_the_next_workers_outcome(monkeypatch, clock):
+    outbox = notify.send(notify.Recipient(email="x@example.com"), MESSAGE)
+
+    def first_is_slow_then_fails(n):
+        if n == 0:
+            clock.shift(notify.CLAIM_LEASE + timedelta(seconds=1))
+            assert notify.deliver(outbox.pk) == OutboxMessage.Status.SENT
+            raise TimeoutError("the first mail server gave up")
+
+    _sending(monkeypatch, first_is_slow_then_fails)
+    notify.deliver(outbox.pk)
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxMessage.Status.SENT and outbox.last_error == ""
+
+
+def test_a_worker_dying_on_the_last_attempt_leaves_the_message_failed(monkeypatch, clock):
+    outbox = notify.send(notify.Recipient(email="x@example.com"), MESSAGE)
+    OutboxMessage.objects.filter(pk=outbox.pk).update(attempts=notify.MAX_ATTEMPTS - 1)
+
+    def die(n):
+        raise WorkerKilled
+
+    sent = _sending(monkeypatch, die)
+    with pytest.raises(WorkerKilled):
+        notify.deliver(outbox.pk)
+    clock.shift(notify.CLAIM_LEASE + timedelta(seconds=1))
+    assert notify.send_due() == 0
+    outbox.refresh_from_db()
+    assert outbox.status == OutboxMessage.Status.FAILED and outbox.last_error == "ClaimLapsed"
+    assert sent == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_connections_racing_to_deliver_one_message_send_it_once():
+    import threading
+
+    from django.db import connections
+
+    outbox = notify.send(notify.Recipient(email="x@example.com"), MESSAGE)
+    mail.outbox.clear()  # Q_SYNC delivered it on commit: make it pending again, unclaimed
+    OutboxMessage.objects.filter(pk=outbox.pk).update(
+        status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    racers = 12
+    barrier = threading.Barrier(racers)
+    results, errors = [], []
+
+    def racer():
+        try:
+            barrier.wait()
+            results.append(notify.deliver(outbox.pk))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=racer) for _ in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    connections.close_all()
+    assert errors == []
+    assert sorted(results) == ["sent"] + ["skipped"] * (racers - 1)
+    assert len(mail.outbox) == 1
