@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.models import Attendee, Booking, CourseAudience, PaymentMethod, Session
+from portal.crypto import blind_lookup
 from portal.places import TAKING_PLACES, HoldingStatus
 
 
@@ -66,7 +67,7 @@ def catalogue(filters: dict, now: datetime | None = None) -> QuerySet[Session]:
 
 def bookings_of(user) -> QuerySet[Booking]:
     """Bookings the person made, and bookings where someone else named them."""
-    named = Attendee.objects.filter(booking=OuterRef("pk"), email=user.email)
+    named = Attendee.objects.filter(booking=OuterRef("pk"), **blind_lookup("email", user.email))
     return (
         Booking.objects.filter(Q(booked_by=user) | Q(Exists(named)))
         .select_related("session__course")
@@ -91,7 +92,7 @@ def status_for(booking: Booking, user) -> str:
 
 def confirmed_places_of(user) -> QuerySet[Attendee]:
     return Attendee.objects.filter(
-        email=user.email,
+        **blind_lookup("email", user.email),
         status=Attendee.Status.ACTIVE,
         booking__status=HoldingStatus.CONFIRMED,
         session__status=Session.Status.SCHEDULED,
