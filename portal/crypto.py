@@ -15,7 +15,8 @@ phone number never share an index. Contract:
 
 - The index is recomputed in `pre_save` whenever the row is saved or bulk-created.
   `QuerySet.update(source=...)` skips `pre_save`: set the index in the same update
-  (`**index_values(Model, source=value)`), or save the instance.
+  (`**index_values(Model, source=value)`), or save the instance; a
+  `save(update_fields=[...])` that names the source must name its index too.
 - Look up with `Model.objects.filter(**blind_lookup("email", value))` (a path through
   relations works: `blind_lookup("attendees__email", value)`, and several values match any).
   It asks for the digest under every key in BLIND_INDEX_KEYS, so rows written before a
