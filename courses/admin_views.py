@@ -73,8 +73,10 @@ def attendee_export(request, pk: int):
             booking__status=HoldingStatus.CONFIRMED,
         )
         .select_related("booking__organisation")
-        .order_by("name")
+        .order_by("pk")
     )
+    # Names are encrypted: sorted after decrypting, not by the database.
+    attendees = sorted(attendees, key=lambda a: a.name.casefold())
     audit.record(request.user, audit.Action.EXPORT, session, rows=len(attendees))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localtime(session.starts_at).date().isoformat()

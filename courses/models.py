@@ -18,7 +18,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Site
 
-from portal.crypto import EncryptedTextField
+from portal.crypto import BlindIndexField, EncryptedEmailField, EncryptedTextField
 from portal.places import PlaceHolding, PlaceOffering
 
 
@@ -208,7 +208,8 @@ class Booking(PlaceHolding):
     payment_method = models.CharField(
         max_length=8, choices=PaymentMethod.choices, default=PaymentMethod.CARD
     )
-    purchase_order = models.CharField("purchase-order number", max_length=50, blank=True)
+    # Encrypted (it can name a person's budget or case); never filtered or ordered on.
+    purchase_order = EncryptedTextField("purchase-order number", max_length=50, blank=True)
     invoice_owed_pence = models.PositiveIntegerField(
         "owed on invoice (pence)",
         default=0,
@@ -264,8 +265,10 @@ class Attendee(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    name = models.CharField(max_length=150)
-    email = models.EmailField()
+    # Encrypted at rest; found through the blind index (portal.crypto.blind_lookup("email", ...)).
+    name = EncryptedTextField(max_length=150)
+    email = EncryptedEmailField()
+    email_index = BlindIndexField(source="email", kind="email")
     needs = EncryptedTextField("access or dietary needs", blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -280,7 +283,7 @@ class Attendee(models.Model):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "email"],
+                fields=["session", "email_index"],
                 condition=Q(status="active"),
                 name="one_place_per_person_per_session",
             )

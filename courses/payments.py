@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from courses.models import Attendee, Booking
 from portal import audit, places
+from portal.crypto import blind_lookup
 from portal.payments import services as payments
 from portal.payments.models import Payment
 from portal.places import HoldingStatus
@@ -114,7 +115,9 @@ def _reclaim_attendees(booking: Booking) -> bool:
     attendees = list(booking.attendees.filter(status=Attendee.Status.CANCELLED))
     emails = [a.email for a in attendees]
     if Attendee.objects.filter(
-        session_id=booking.session_id, email__in=emails, status=Attendee.Status.ACTIVE
+        session_id=booking.session_id,
+        status=Attendee.Status.ACTIVE,
+        **blind_lookup("email", *emails),
     ).exists():
         return False
     Attendee.objects.filter(pk__in=[a.pk for a in attendees]).update(status=Attendee.Status.ACTIVE)

@@ -49,9 +49,10 @@ class CourseSessionRegister(RegisterSource):
 
     def expected(self, occurrence: Session) -> list[ExpectedPerson]:
         attendees = _confirmed(occurrence.attendees.all()).select_related("booking__organisation")
+        # Names are encrypted: sorted here, after decrypting, not by the database.
         return [
             ExpectedPerson(a, a.name, a.booking.organisation.name if a.booking.organisation else "")
-            for a in attendees.order_by("name", "pk")
+            for a in sorted(attendees.order_by("pk"), key=lambda a: a.name.casefold())
         ]
 
     def expected_counts(self, occurrence_ids: list[int]) -> dict[int, int]:

@@ -87,7 +87,7 @@ def trained_by_sector(date_from=None, date_to=None) -> list[dict]:
         trained(date_from, date_to)
         .annotate(sector=Coalesce("booking__organisation__sector", Value(INDIVIDUAL)))
         .values("sector")
-        .annotate(places=Count("pk"), people=Count("email", distinct=True))
+        .annotate(places=Count("pk"), people=Count("email_index", distinct=True))
         .order_by("sector")
     )
     return [
@@ -101,7 +101,7 @@ def trained_by_audience(date_from=None, date_to=None) -> list[dict]:
     rows = (
         trained(date_from, date_to)
         .values(audience=F("booking__audience"))
-        .annotate(places=Count("pk"), people=Count("email", distinct=True))
+        .annotate(places=Count("pk"), people=Count("email_index", distinct=True))
         .order_by("audience")
     )
     return [{**row, "audience": audiences.get(row["audience"], row["audience"])} for row in rows]
@@ -114,7 +114,7 @@ def trained_by_month(date_from=None, date_to=None) -> list[dict]:
             month_start=TruncMonth("session__starts_at", tzinfo=timezone.get_current_timezone())
         )
         .values("month_start")
-        .annotate(places=Count("pk"), people=Count("email", distinct=True))
+        .annotate(places=Count("pk"), people=Count("email_index", distinct=True))
         .order_by("month_start")
     )
     return [{**row, "month": f"{row['month_start']:%B %Y}"} for row in rows]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from courses.models import Attendee, Booking, CourseAudience, PaymentMethod, Session
 from portal.accounts.selectors import verified_emails
+from portal.crypto import blind_lookup
 from portal.places import TAKING_PLACES, HoldingStatus
 
 
@@ -68,7 +69,9 @@ def catalogue(filters: dict, now: datetime | None = None) -> QuerySet[Session]:
 def bookings_of(user) -> QuerySet[Booking]:
     """Bookings the person made, and bookings where someone else named them (by an address
     they have verified: an account opened in someone else's name sees none of theirs)."""
-    named = Attendee.objects.filter(booking=OuterRef("pk"), email__in=verified_emails(user))
+    named = Attendee.objects.filter(
+        booking=OuterRef("pk"), **blind_lookup("email", *verified_emails(user))
+    )
     return (
         Booking.objects.filter(Q(booked_by=user) | Q(Exists(named)))
         .select_related("session__course")
@@ -85,7 +88,7 @@ def status_for(booking: Booking, user, emails: list[str] | None = None) -> str:
     if booking.booked_by_id == user.pk:
         return booking.get_status_display()
     emails = set(verified_emails(user) if emails is None else emails)
-    mine = [a for a in booking.attendees.all() if a.email in emails]
+    mine = [a for a in booking.attendees.all() if a.email.strip().lower() in emails]
     active = [a for a in mine if a.status == Attendee.Status.ACTIVE]
     if active or not mine:
         return booking.get_status_display()
@@ -95,7 +98,7 @@ def status_for(booking: Booking, user, emails: list[str] | None = None) -> str:
 def confirmed_places_of(user) -> QuerySet[Attendee]:
     """The person's places, for their calendar feed: by the addresses they have verified."""
     return Attendee.objects.filter(
-        email__in=verified_emails(user),
+        **blind_lookup("email", *verified_emails(user)),
         status=Attendee.Status.ACTIVE,
         booking__status=HoldingStatus.CONFIRMED,
         session__status=Session.Status.SCHEDULED,

@@ -28,6 +28,7 @@ from courses.models import (
 )
 from portal import audit, calendars, notify, places
 from portal.accounts.models import Organisation, Sector
+from portal.crypto import blind_lookup
 from portal.places import HoldingStatus
 
 REMINDER_BEFORE = timedelta(days=2)
@@ -151,7 +152,7 @@ def book(
             locked = Session.objects.select_for_update().get(pk=session.pk)
             _check_open(locked)
             taken = Attendee.objects.filter(
-                session=locked, email__in=emails, status=Attendee.Status.ACTIVE
+                session=locked, status=Attendee.Status.ACTIVE, **blind_lookup("email", *emails)
             ).values_list("email", flat=True)
             if taken:
                 raise BookingError(
@@ -372,7 +373,9 @@ def transfer(attendee: Attendee, *, to: AttendeeDetails, by) -> Attendee:
         if email == attendee.email:
             raise BookingError("Give the email address of the person taking the place.", "email")
         if Attendee.objects.filter(
-            session_id=booking.session_id, email=email, status=Attendee.Status.ACTIVE
+            session_id=booking.session_id,
+            status=Attendee.Status.ACTIVE,
+            **blind_lookup("email", email),
         ).exists():
             raise BookingError(f"{email} already has a place on this session.", "email")
         _check_attendee_eligible(booking.audience, email, booking.booked_by, field="email")

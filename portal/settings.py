@@ -324,6 +324,11 @@ if PLACES_PAYMENT_HOLD_MINUTES < 1 or PLACES_OFFER_HOURS < 1:
     raise ImproperlyConfigured("PLACES_PAYMENT_HOLD_MINUTES and PLACES_OFFER_HOURS must be 1+.")
 
 # Field encryption: comma-separated Fernet keys, newest first. The first encrypts; all decrypt.
+# Blind indexes (finding an encrypted email without decrypting): keys newest first, likewise.
+# Both are checked here, so a bad key stops start-up (and `check --deploy`) with a clear
+# message instead of failing at the first encrypted read or write.
+from portal.crypto import validate_blind_index_keys, validate_fernet_keys  # noqa: E402
+
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 if not FIELD_ENCRYPTION_KEYS:
     if not DEVELOPMENT_SECRETS_ALLOWED:
@@ -331,6 +336,14 @@ if not FIELD_ENCRYPTION_KEYS:
     from cryptography.fernet import Fernet
 
     FIELD_ENCRYPTION_KEYS = [local_secret("dev-field-key", lambda: Fernet.generate_key().decode())]
+validate_fernet_keys("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS)
+
+BLIND_INDEX_KEYS = env_list("BLIND_INDEX_KEYS")
+if not BLIND_INDEX_KEYS:
+    if not DEVELOPMENT_SECRETS_ALLOWED:
+        raise ImproperlyConfigured("BLIND_INDEX_KEYS must be set when DEBUG is off.")
+    BLIND_INDEX_KEYS = [local_secret("dev-blind-index-key", lambda: secrets.token_urlsafe(32))]
+validate_blind_index_keys("BLIND_INDEX_KEYS", BLIND_INDEX_KEYS)
 
 # Exit this page: where the quick exit lands. Only this address is ever redirected to off-site.
 EXIT_PAGE_URL = os.environ.get("EXIT_PAGE_URL", "https://www.bbc.co.uk/weather")

@@ -47,6 +47,7 @@ def _environment(var_dir: Path) -> dict:
         DEBUG="0",
         SECRET_KEY="bench-" + Fernet.generate_key().decode(),
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        BLIND_INDEX_KEYS="bench-" + Fernet.generate_key().decode(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
         VAR_DIR=str(var_dir),

@@ -60,3 +60,64 @@ def test_encrypted_fields_refuse_lookups_that_could_never_match():
     with pytest.raises(FieldError):
         list(User.objects.filter(phone="07700 900123"))
     assert User.objects.filter(phone__isnull=False).count() == 1
+
+
+def test_a_blind_index_normalises_the_value_and_never_holds_it():
+    from portal.crypto import blind_index
+
+    digest = blind_index("  Sam.Jones@Example.ORG ")
+    assert digest == blind_index("sam.jones@example.org")
+    assert len(digest) == 64 and "sam" not in digest
+    assert blind_index("") == blind_index("   ") == ""
+    assert blind_index("07700 900123", "phone") == blind_index("+44 7700 900123", "phone")
+    # The kind is signed too: the same text as an email and as a phone number never match.
+    assert blind_index("0123", "email") != blind_index("0123", "phone")
+
+
+def test_a_blind_index_depends_on_the_key(settings):
+    from portal.crypto import blind_index
+
+    before = blind_index("sam@example.org")
+    settings.BLIND_INDEX_KEYS = ["another-secret-that-is-long-enough-123456"]
+    assert blind_index("sam@example.org") != before
+
+
+def test_blind_lookup_asks_for_the_value_under_every_key_newest_first(settings):
+    from portal.crypto import blind_index, blind_lookup
+
+    old = blind_index("sam@example.org")
+    settings.BLIND_INDEX_KEYS = [
+        "a-new-blind-index-secret-0123456789abcdef",
+        settings.BLIND_INDEX_KEYS[0],
+    ]
+    new = blind_index("sam@example.org")
+    assert blind_lookup("attendees__email", "Sam@Example.org") == {
+        "attendees__email_index__in": [new, old]
+    }
+    assert blind_lookup("email") == {"email_index__in": []}
+    with pytest.raises(ValueError):
+        blind_lookup("name", "Sam")
+
+
+@pytest.mark.parametrize(
+    "setting, keys, message",
+    [
+        ("FIELD_ENCRYPTION_KEYS", ["not-a-fernet-key"], "key 1 of 1 is not a valid Fernet key"),
+        ("FIELD_ENCRYPTION_KEYS", [], "FIELD_ENCRYPTION_KEYS is empty"),
+        ("BLIND_INDEX_KEYS", ["k3y-9"], "key 1 of 1 is too short"),
+        ("BLIND_INDEX_KEYS", ["a" * 40], "too plain"),
+    ],
+)
+def test_a_bad_key_fails_with_a_message_naming_the_setting_not_the_key(
+    settings, setting, keys, message
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.crypto import validate_blind_index_keys, validate_fernet_keys
+
+    validate = (
+        validate_fernet_keys if setting == "FIELD_ENCRYPTION_KEYS" else validate_blind_index_keys
+    )
+    with pytest.raises(ImproperlyConfigured, match=message) as raised:
+        validate(setting, keys)
+    assert all(key not in str(raised.value) for key in keys)

@@ -85,6 +85,14 @@ def figures(course_page, site_root, trainer):
     return {"a": a, "b": b}
 
 
+def test_one_person_trained_twice_counts_once_though_their_email_is_encrypted(figures, trainer):
+    pat = UserFactory._meta.model.objects.get(email="pat@example.com")
+    again = factories.booking(figures["b"], pat, people=[("Pat", "Pat@Example.com", pat)])
+    services.mark(figures["b"], again.attendees.get(), "present", by=trainer)
+    public = [r for r in reports.trained_by_audience() if r["audience"] == "Member of the public"]
+    assert public == [{"audience": "Member of the public", "places": 2, "people": 1}]
+
+
 def test_people_trained_by_sector_audience_and_month(figures):
     assert reports.trained_by_sector() == [
         {"sector": "Business", "places": 2, "people": 2},
