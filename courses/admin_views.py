@@ -22,13 +22,15 @@ from portal import audit
 from portal.places import HoldingStatus
 
 
-def _session(pk: int) -> Session:
-    return get_object_or_404(selectors.with_places(Session.objects.select_related("course")), pk=pk)
+def _session(request, pk: int) -> Session:
+    """The session, if this member of staff may see its people; else 404, as for no session."""
+    visible = selectors.sessions_visible_to(request.user).select_related("course")
+    return get_object_or_404(selectors.with_places(visible), pk=pk)
 
 
 @permission_required("courses.view_booking", raise_exception=True)
 def session_people(request, pk: int):
-    session = _session(pk)
+    session = _session(request, pk)
     bookings = (
         Booking.objects.filter(session=session)
         .select_related("booked_by", "organisation")
@@ -53,7 +55,8 @@ def session_people(request, pk: int):
 @require_POST
 @permission_required("courses.change_booking", raise_exception=True)
 def offer_places(request, pk: int, booking_pk: int):
-    booking = get_object_or_404(Booking, pk=booking_pk, session_id=pk)
+    session = _session(request, pk)
+    booking = get_object_or_404(Booking, pk=booking_pk, session=session)
     try:
         services.offer_manually(booking, by=request.user)
     except services.BookingError as exc:
@@ -65,7 +68,7 @@ def offer_places(request, pk: int, booking_pk: int):
 
 @permission_required("courses.view_attendee", raise_exception=True)
 def attendee_export(request, pk: int):
-    session = _session(pk)
+    session = _session(request, pk)
     attendees = (
         Attendee.objects.filter(
             session=session,
