@@ -1,9 +1,10 @@
 from wagtail import hooks
 from wagtail.admin.views.generic.models import EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.users.views import users
 
 from portal import audit
-from portal.accounts.models import Organisation
+from portal.accounts.models import Organisation, User
 
 
 class AuditedOrganisationInspectView(audit.AuditedObjectViewMixin, InspectView):
@@ -39,7 +40,17 @@ def register_organisation_viewset():
     return OrganisationViewSet("organisations")
 
 
-@hooks.register("before_edit_user")
-def audit_user_edit(request, user):
-    """Wagtail's user edit form shows (and may change) a person's name, email and roles."""
-    audit.record_view(request, user, method=request.method)
+class AuditedUserIndexView(audit.AuditedListingMixin, users.IndexView):
+    audit_model = User
+
+
+class AuditedUserEditView(audit.AuditedObjectViewMixin, users.EditView):
+    pass
+
+
+class AuditedUserViewSet(users.UserViewSet):
+    """Wagtail's user screens, audited: the listing shows names and emails, the edit form a
+    person's name, email and roles (portal.accounts.apps makes Wagtail use this viewset)."""
+
+    index_view_class = AuditedUserIndexView
+    edit_view_class = AuditedUserEditView

@@ -65,13 +65,17 @@ def test_inspecting_and_editing_an_organisation_are_audited(client, coordinator)
     assert _events(organisation, action="view", actor=coordinator).count() == 2
 
 
-def test_opening_a_users_edit_form_is_audited(client):
+def test_the_user_listing_and_a_users_edit_form_are_audited(client):
     admin = UserFactory(is_superuser=True)
     sign_in_to_staff_area(client, admin)
     person = UserFactory()
+    listing = client.get(reverse("wagtailusers_users:index"))
+    assert listing.status_code == 200 and person.email in listing.text
     assert client.get(reverse("wagtailusers_users:edit", args=[person.pk])).status_code == 200
     [event] = _events(person, action="view", actor=admin)
     assert event.target_label == f"User #{person.pk}" and person.email not in str(event.detail)
+    [listed] = _events(model=type(person), action="view", actor=admin, target_id="")
+    assert listed.target_label == "Users (list)"
 
 
 def test_the_invoices_owed_view_and_export_are_audited(client, coordinator):
