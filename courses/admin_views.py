@@ -1,13 +1,11 @@
 """Staff views for one session: its bookings and waiting list (with a manual offer), and the
 attendee list as a spreadsheet (CSV); and what invoiced organisations owe."""
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,17 +16,19 @@ from wagtail.admin.views.reports import ReportView
 
 from courses import selectors, services
 from courses.models import Attendee, Booking, Session
-from portal import audit
+from portal import audit, exports
 from portal.places import HoldingStatus
 
 
-def _session(pk: int) -> Session:
-    return get_object_or_404(selectors.with_places(Session.objects.select_related("course")), pk=pk)
+def _session(request, pk: int) -> Session:
+    """The session, if this member of staff may see its people; else 404, as for no session."""
+    visible = selectors.sessions_visible_to(request.user).select_related("course")
+    return get_object_or_404(selectors.with_places(visible), pk=pk)
 
 
 @permission_required("courses.view_booking", raise_exception=True)
 def session_people(request, pk: int):
-    session = _session(pk)
+    session = _session(request, pk)
     bookings = (
         Booking.objects.filter(session=session)
         .select_related("booked_by", "organisation")
@@ -53,7 +53,8 @@ def session_people(request, pk: int):
 @require_POST
 @permission_required("courses.change_booking", raise_exception=True)
 def offer_places(request, pk: int, booking_pk: int):
-    booking = get_object_or_404(Booking, pk=booking_pk, session_id=pk)
+    session = _session(request, pk)
+    booking = get_object_or_404(Booking, pk=booking_pk, session=session)
     try:
         services.offer_manually(booking, by=request.user)
     except services.BookingError as exc:
@@ -65,7 +66,7 @@ def offer_places(request, pk: int, booking_pk: int):
 
 @permission_required("courses.view_attendee", raise_exception=True)
 def attendee_export(request, pk: int):
-    session = _session(pk)
+    session = _session(request, pk)
     attendees = (
         Attendee.objects.filter(
             session=session,
@@ -78,22 +79,21 @@ def attendee_export(request, pk: int):
     # Names are encrypted: sorted after decrypting, not by the database.
     attendees = sorted(attendees, key=lambda a: a.name.casefold())
     audit.record(request.user, audit.Action.EXPORT, session, rows=len(attendees))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     day = timezone.localtime(session.starts_at).date().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="attendees-{session.pk}-{day}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["Name", "Email", "Organisation", "Booking", "Access or dietary needs"])
-    for a in attendees:
-        organisation = a.booking.organisation.name if a.booking.organisation else ""
-        writer.writerow(
-            [_safe(a.name), a.email, _safe(organisation), a.booking.reference, _safe(a.needs)]
-        )
-    return response
-
-
-def _safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return exports.csv_response(
+        f"attendees-{session.pk}-{day}.csv",
+        ["Name", "Email", "Organisation", "Booking", "Access or dietary needs"],
+        (
+            [
+                a.name,
+                a.email,
+                a.booking.organisation.name if a.booking.organisation else "",
+                a.booking.reference,
+                a.needs,
+            ]
+            for a in attendees
+        ),
+    )
 
 
 VIEW_INVOICES = "courses.view_invoices"
@@ -104,10 +104,11 @@ def _pounds(pence: int) -> Decimal:
     return (Decimal(pence) / 100).quantize(Decimal("0.01"))
 
 
-class InvoicesOwedView(ReportView):
+class InvoicesOwedView(audit.AuditedListingMixin, ReportView):
     """Invoiced bookings not yet marked paid: what each organisation owes, with its
     purchase-order number, and spreadsheet export. Coordinators mark an invoice paid here."""
 
+    audit_model = Booking
     page_title = "Invoices owed"
     no_results_message = "Nothing is owed: every invoiced booking has been marked paid."
     header_icon = "table"

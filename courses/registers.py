@@ -4,6 +4,7 @@ the register, and what a certificate of attendance says."""
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from courses import selectors
 from courses.models import Attendee, Session
 from portal import notify
 from portal.attendance.registry import (
@@ -14,12 +15,7 @@ from portal.attendance.registry import (
 )
 from portal.places import HoldingStatus
 
-COORDINATOR = "Coordinator"
 TRAINER = "Trainer"
-
-
-def _is_coordinator(user) -> bool:
-    return user.is_superuser or user.groups.filter(name=COORDINATOR).exists()
 
 
 def confirmed_attendees() -> QuerySet[Attendee]:
@@ -65,19 +61,18 @@ class CourseSessionRegister(RegisterSource):
 
     def takes_registers(self, user) -> bool:
         return user.is_authenticated and (
-            user.is_superuser or user.groups.filter(name__in=[TRAINER, COORDINATOR]).exists()
+            selectors.sees_every_session(user) or user.groups.filter(name=TRAINER).exists()
         )
 
     def may_take(self, user, occurrence: Session) -> bool:
-        if not user.is_authenticated:
-            return False
-        return _is_coordinator(user) or occurrence.trainers.filter(pk=user.pk).exists()
+        return selectors.sessions_visible_to(user).filter(pk=occurrence.pk).exists()
 
     def occurrences_for(self, user) -> QuerySet[Session]:
-        sessions = self.queryset().filter(status=Session.Status.SCHEDULED)
-        if _is_coordinator(user):
-            return sessions
-        return sessions.filter(trainers=user)
+        return (
+            selectors.sessions_visible_to(user)
+            .select_related("course")
+            .filter(status=Session.Status.SCHEDULED)
+        )
 
     def recipient(self, person: Attendee) -> notify.Recipient:
         if person.user_id is not None:

@@ -117,3 +117,27 @@ def unpaid_invoices() -> QuerySet[Booking]:
         .select_related("session__course", "organisation", "booked_by")
         .order_by("created_at", "pk")
     )
+
+
+# Staff scope: which sessions' people a member of staff may see.
+
+COORDINATOR = "Coordinator"
+
+
+def sees_every_session(user) -> bool:
+    """Coordinators (and superusers) see every session's people; localities narrow this later."""
+    return user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name=COORDINATOR).exists()
+    )
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    """The sessions whose bookings, attendees and register this member of staff may see:
+    every one for a coordinator, only those they are assigned to train for anyone else.
+    Every per-session staff view, export and register asks this, and answers 404 for a
+    session outside it (the same answer as for one that does not exist)."""
+    if not user.is_authenticated:
+        return Session.objects.none()
+    if sees_every_session(user):
+        return Session.objects.all()
+    return Session.objects.filter(trainers=user)

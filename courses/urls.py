@@ -3,21 +3,26 @@
 from django.urls import path
 
 from courses import views
+from portal import identifiers  # noqa: F401 - registers the strict converters
 
 app_name = "courses"
 urlpatterns = [
     path("sessions/<int:pk>/book/", views.book, name="book"),
-    path("bookings/<str:reference>/", views.booking_detail, name="booking"),
-    path("bookings/<str:reference>/pay/", views.pay, name="pay"),
-    path("bookings/<str:reference>/cancel/", views.cancel_booking, name="cancel"),
+    path("bookings/<booking_ref:reference>/", views.booking_detail, name="booking"),
+    path("bookings/<booking_ref:reference>/pay/", views.pay, name="pay"),
+    path("bookings/<booking_ref:reference>/cancel/", views.cancel_booking, name="cancel"),
     path(
-        "bookings/<str:reference>/places/<int:pk>/cancel/",
+        "bookings/<booking_ref:reference>/places/<int:pk>/cancel/",
         views.cancel_attendee,
         name="cancel_attendee",
     ),
-    path("bookings/<str:reference>/places/<int:pk>/transfer/", views.transfer, name="transfer"),
-    path("offers/<str:token>/", views.offer, name="offer"),
+    path(
+        "bookings/<booking_ref:reference>/places/<int:pk>/transfer/",
+        views.transfer,
+        name="transfer",
+    ),
+    path("offers/<signed:token>/", views.offer, name="offer"),
     path("calendar/renew/", views.renew_feed, name="renew_feed"),
     path("calendar/public.ics", views.public_feed, name="public_feed"),
-    path("calendar/<str:token>.ics", views.personal_feed, name="personal_feed"),
+    path("calendar/<token:token>.ics", views.personal_feed, name="personal_feed"),
 ]

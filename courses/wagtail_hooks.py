@@ -36,11 +36,15 @@ class PeopleColumn(Column):
 
 class SessionIndexView(IndexView):
     def get_base_queryset(self):
+        sessions = super().get_base_queryset()
+        if self.request.user.has_perm("courses.view_booking"):
+            # Those who see bookings see the sessions whose bookings they may see (a trainer:
+            # their own); figures-only roles (commissioners) see every session's numbers.
+            sessions = sessions.filter(pk__in=selectors.sessions_visible_to(self.request.user))
         return selectors.with_places(
-            super()
-            .get_base_queryset()
-            .select_related("course")
-            .annotate(waiting=Count("holdings", filter=Q(holdings__status="waiting")))
+            sessions.select_related("course").annotate(
+                waiting=Count("holdings", filter=Q(holdings__status="waiting"))
+            )
         )
 
 

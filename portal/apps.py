@@ -13,4 +13,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from portal import exports
+
         post_migrate.connect(create_schedules, sender=self)
+        exports.install()

@@ -1,7 +1,11 @@
 """The audit trail: record who viewed or changed which sensitive record.
 
 Call `record()` from the view or service that shows or changes the record, in the same
-transaction as any change, so that a change is never saved without its audit row.
+transaction as any change, so that a change is never saved without its audit row. Staff
+views: `record_view()` for one record; `record_listing()` for a listing, report or export
+of many (the mixins below do it for Wagtail's views).
+
+On PostgreSQL the table refuses UPDATE, DELETE and TRUNCATE (portal migrations 0002, 0003).
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -39,3 +43,46 @@ def trail_for(obj: models.Model):
         target_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         target_id=str(obj.pk),
     ).select_related("actor")
+
+
+def record_listing(request, model: type[models.Model], *, export: str = "", **detail) -> AuditEvent:
+    """A staff view of a listing or report of `model` records, or (`export` naming the
+    format) its download: the target is the kind of record, not one of them."""
+    user = request.user if getattr(request.user, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_email=user.email if user else "",
+        action=Action.EXPORT if export else Action.VIEW,
+        target_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        target_id="",
+        target_label=f"{model._meta.verbose_name_plural.capitalize()} (list)",
+        detail={"path": request.path, **({"format": export} if export else {}), **detail},
+    )
+
+
+class AuditedObjectViewMixin:
+    """For a Wagtail view of one record (inspect, edit): showing it writes a view row."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200:
+            record_view(request, self.object)
+        return response
+
+
+class AuditedListingMixin:
+    """For a Wagtail listing or report (SpreadsheetExportMixin) of personal data: showing
+    it writes a view row, downloading it an export row. `audit_model` is the kind of record;
+    `audit_detail()` adds what identifies the listing (e.g. which report)."""
+
+    audit_model: type[models.Model]
+
+    def audit_detail(self) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200:
+            export = request.GET.get("export", "") if getattr(self, "is_export", False) else ""
+            record_listing(request, self.audit_model, export=export, **self.audit_detail())
+        return response

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from django.apps import apps
         from django.contrib.auth.signals import user_logged_in
 
         from portal import crypto
@@ -16,3 +17,7 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(note_sign_in, dispatch_uid="portal.accounts.note_sign_in")
         crypto.register_reencryption("mfa.Authenticator", reencrypt_authenticators)
+        # Wagtail's own customisation point for its user screens: ours audit who looked.
+        apps.get_app_config(
+            "wagtailusers"
+        ).user_viewset = "portal.accounts.wagtail_hooks.AuditedUserViewSet"

@@ -1,7 +1,18 @@
 from wagtail import hooks
+from wagtail.admin.views.generic.models import EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.users.views import users
 
-from portal.accounts.models import Organisation
+from portal import audit
+from portal.accounts.models import Organisation, User
+
+
+class AuditedOrganisationInspectView(audit.AuditedObjectViewMixin, InspectView):
+    pass
+
+
+class AuditedOrganisationEditView(audit.AuditedObjectViewMixin, EditView):
+    pass
 
 
 class OrganisationViewSet(ModelViewSet):
@@ -19,9 +30,27 @@ class OrganisationViewSet(ModelViewSet):
     search_fields = ["name"]
     list_export = ["name", "sector", "invoiced", "created_at"]
     inspect_view_enabled = True
+    inspect_view_class = AuditedOrganisationInspectView
+    edit_view_class = AuditedOrganisationEditView
     inspect_view_fields = ["name", "sector", "invoiced", "created_at"]
 
 
 @hooks.register("register_admin_viewset")
 def register_organisation_viewset():
     return OrganisationViewSet("organisations")
+
+
+class AuditedUserIndexView(audit.AuditedListingMixin, users.IndexView):
+    audit_model = User
+
+
+class AuditedUserEditView(audit.AuditedObjectViewMixin, users.EditView):
+    pass
+
+
+class AuditedUserViewSet(users.UserViewSet):
+    """Wagtail's user screens, audited: the listing shows names and emails, the edit form a
+    person's name, email and roles (portal.accounts.apps makes Wagtail use this viewset)."""
+
+    index_view_class = AuditedUserIndexView
+    edit_view_class = AuditedUserEditView

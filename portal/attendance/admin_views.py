@@ -5,6 +5,7 @@ without JavaScript."""
 from datetime import datetime, timedelta
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -67,15 +68,8 @@ def register(request, source_key: str, pk: int):
     source = source_by_key(source_key)
     occurrence = get_object_or_404(source.queryset(), pk=pk)
     if not source.may_take(request.user, occurrence):
-        # A real 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
-        return TemplateResponse(
-            request,
-            "attendance/admin/not_yours.html",
-            {"header_title": "Register", "page_title": "Register"},
-            status=403,
-        )
-    if source.audit_views and request.method == "GET":
-        audit.record_view(request, occurrence)
+        # Not theirs: the same 404 as for no such occurrence, so nothing about it is revealed.
+        raise Http404("No such register.")
     rows = selectors.register_rows(source, occurrence)
     form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)
     if request.method == "POST":
@@ -92,6 +86,8 @@ def register(request, source_key: str, pk: int):
                 messages.success(request, "Register saved.")
                 return redirect(request.path)
     title = source.title(occurrence)
+    # The register names people: every time it is shown is a staff view of personal data.
+    audit.record_view(request, occurrence)
     return TemplateResponse(
         request,
         "attendance/admin/register.html",

@@ -46,8 +46,6 @@ class RegisterSource:
     completion_share = Decimal(1)
     sends_feedback = True
     gives_certificates = False
-    # Registers of survivors' groups are sensitive: opening one writes an audit row.
-    audit_views = False
 
     @property
     def key(self) -> str:

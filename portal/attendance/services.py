@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from portal import audit, notify
+from portal import audit, identifiers, notify
 from portal.attendance.models import ATTENDED, AttendanceMark, AttendanceStatus, FeedbackResponse
 from portal.attendance.registry import (
     CertificateDetails,
@@ -35,8 +35,16 @@ class RegisterError(Exception):
     """A register change the service refuses; the message is fit to show."""
 
 
+ALREADY_GIVEN = "You have already given feedback on this. Thank you."
+
+
 class FeedbackLinkError(Exception):
-    """A feedback link that cannot be used; the message is fit to show."""
+    """A feedback link that cannot be used; the message is fit to show, and `status` is the
+    page's HTTP status: 404 for a link we never made, 410 for one used up or expired."""
+
+    def __init__(self, message: str, status: int = 404):
+        super().__init__(message)
+        self.status = status
 
 
 class CertificateUnavailable(Exception):
@@ -215,7 +223,7 @@ def mark_for_feedback(token: str) -> AttendanceMark:
             token, salt=FEEDBACK_SALT, max_age=FEEDBACK_LINK_LIFETIME
         )
     except signing.SignatureExpired:
-        raise FeedbackLinkError("This feedback link has expired.") from None
+        raise FeedbackLinkError("This feedback link has expired.", 410) from None
     except (signing.BadSignature, ValueError, TypeError):
         raise FeedbackLinkError(invalid) from None
     key = {
@@ -228,7 +236,7 @@ def mark_for_feedback(token: str) -> AttendanceMark:
     if mark_ is None:
         raise FeedbackLinkError(invalid)
     if FeedbackResponse.objects.filter(**key).exists():
-        raise FeedbackLinkError("You have already given feedback on this. Thank you.")
+        raise FeedbackLinkError(ALREADY_GIVEN, 410)
     return mark_
 
 
@@ -247,7 +255,7 @@ def submit_feedback(token: str, *, rating: int, comment: str = "") -> FeedbackRe
             )
     except IntegrityError:
         # Two submissions of one link at once: the first one counts.
-        raise FeedbackLinkError("You have already given feedback on this. Thank you.") from None
+        raise FeedbackLinkError(ALREADY_GIVEN, 410) from None
 
 
 def certificate_token(mark_: AttendanceMark) -> str:
@@ -271,10 +279,10 @@ def verification_reference(mark_: AttendanceMark) -> str:
 
 
 def mark_for_reference(reference: str) -> AttendanceMark | None:
-    pk, _, _ = reference.strip().partition("-")
-    if not pk.isdigit():
+    pk = identifiers.ascii_int(reference.strip().partition("-")[0])
+    if pk is None:
         return None
-    mark_ = AttendanceMark.objects.filter(pk=int(pk), status__in=ATTENDED).first()
+    mark_ = AttendanceMark.objects.filter(pk=pk, status__in=ATTENDED).first()
     if mark_ is None or not constant_time_compare(
         verification_reference(mark_), reference.strip().upper()
     ):

@@ -71,7 +71,7 @@ def feedback(request, token: str):
     try:
         mark = services.mark_for_feedback(token)
     except services.FeedbackLinkError as error:
-        return render(request, "attendance/feedback_link_problem.html", {"problem": str(error)})
+        return _link_problem(request, error)
     source = source_for_type(mark.occurrence_type_id)
     occurrence = source.queryset().get(pk=mark.occurrence_id)
     form = FeedbackForm(request.POST if request.method == "POST" else None)
@@ -81,10 +81,19 @@ def feedback(request, token: str):
                 token, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
             )
         except services.FeedbackLinkError as error:
-            return render(request, "attendance/feedback_link_problem.html", {"problem": str(error)})
+            return _link_problem(request, error)
         return render(request, "attendance/feedback_thanks.html")
     return render(
         request,
         "attendance/feedback.html",
         {"form": form, "title": source.title(occurrence)},
+    )
+
+
+def _link_problem(request, error: services.FeedbackLinkError) -> HttpResponse:
+    return render(
+        request,
+        "attendance/feedback_link_problem.html",
+        {"problem": str(error)},
+        status=error.status,
     )

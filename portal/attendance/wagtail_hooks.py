@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from portal import identifiers  # noqa: F401 - registers the strict converters
 from portal.attendance import admin_views
 from portal.attendance.registry import sources
 
@@ -13,7 +14,7 @@ def register_admin_urls():
     return [
         path("registers/", admin_views.register_list, name="attendance_registers"),
         path(
-            "registers/<str:source_key>/<int:pk>/",
+            "registers/<model_label:source_key>/<int:pk>/",
             admin_views.register,
             name="attendance_register",
         ),

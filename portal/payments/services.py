@@ -19,6 +19,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -27,7 +29,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal import notify
+from portal import identifiers, notify
 from portal.payments import stripe_api
 from portal.payments.models import Payment, Refund, StripeEvent, pounds
 
@@ -40,6 +42,12 @@ logger = logging.getLogger(__name__)
 CHECKOUT_SHORTEST = timedelta(minutes=35)
 CHECKOUT_LONGEST = timedelta(hours=23, minutes=59)
 WEBHOOK_TOLERANCE_SECONDS = 300
+# How far ahead of our clock a signature's time may be (clock skew), and no further.
+WEBHOOK_SKEW_SECONDS = 30
+# What Stripe's ids and event types look like: anything else is not an event of Stripe's.
+STRIPE_ID = re.compile(r"[A-Za-z0-9_]{1,255}")
+EVENT_ID = STRIPE_ID
+EVENT_TYPE = re.compile(r"[a-z0-9_.]{1,100}")
 UNHONOURED_REFUND_KEY = "unhonoured"
 PAID_STATES = (Payment.Status.PAID, Payment.Status.PARTIALLY_REFUNDED)
 HANDLED_EVENTS = {
@@ -472,7 +480,8 @@ def _submit_refund_later_if_unreachable(refund_id: int) -> None:
 
 
 def verify_webhook(payload: bytes, signature: str | None) -> dict:
-    """The event, if Stripe signed it with our secret within the tolerance; else InvalidWebhook."""
+    """The event, if Stripe signed it with our secret within the tolerance (either side of
+    our clock) and it has an event's shape; else InvalidWebhook."""
     try:
         text = payload.decode("utf-8")
         stripe.WebhookSignature.verify_header(
@@ -481,14 +490,33 @@ def verify_webhook(payload: bytes, signature: str | None) -> dict:
         event = json.loads(text)
     except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
         raise InvalidWebhook(type(exc).__name__) from exc
+    # Stripe's library refuses only old signatures; one dated ahead of our clock (beyond a
+    # little skew) was not made by Stripe just now, and would stay "fresh" for longer.
+    signed_at = _signature_timestamp(signature or "")
+    if signed_at is None or signed_at > time.time() + WEBHOOK_SKEW_SECONDS:
+        raise InvalidWebhook("signed in the future")
+    data = event.get("data") if isinstance(event, dict) else None
     if not (
         isinstance(event, dict)
         and isinstance(event.get("id"), str)
+        and EVENT_ID.fullmatch(event["id"])
         and isinstance(event.get("type"), str)
-        and isinstance(event.get("data", {}).get("object"), dict)
+        and EVENT_TYPE.fullmatch(event["type"])
+        and isinstance(data, dict)
+        and isinstance(data.get("object"), dict)
     ):
         raise InvalidWebhook("not an event")
     return event
+
+
+def _signature_timestamp(header: str) -> int | None:
+    stamps = [item[2:] for item in header.split(",") if item.startswith("t=")]
+    return identifiers.ascii_int(stamps[0]) if len(stamps) == 1 else None
+
+
+def _stripe_id(value: Any) -> str | None:
+    """An id as Stripe issues them (e.g. "cs_test_a1B2"), or None for anything else."""
+    return value if isinstance(value, str) and STRIPE_ID.fullmatch(value) else None
 
 
 def process_event(event: dict) -> str:
@@ -497,7 +525,7 @@ def process_event(event: dict) -> str:
     with transaction.atomic():
         record, _ = StripeEvent.objects.get_or_create(
             event_id=event["id"],
-            defaults={"type": event["type"][:100], "livemode": bool(event.get("livemode"))},
+            defaults={"type": event["type"], "livemode": bool(event.get("livemode"))},
         )
         record = StripeEvent.objects.select_for_update().get(pk=record.pk)
         if record.processed_at:
@@ -516,19 +544,24 @@ def _dispatch(event_type: str, obj: dict) -> str:
     stripe_client = stripe_api.client()
     try:
         if event_type.startswith("checkout.session."):
-            session = stripe_client.v1.checkout.sessions.retrieve(str(obj.get("id", "")))
-            payment = _payment_for_session(session)
+            session_id = _stripe_id(obj.get("id"))
+            session = session_id and _retrieve_named(
+                stripe_client.v1.checkout.sessions.retrieve, session_id
+            )
+            payment = _payment_for_session(session) if session else None
             if payment is None:
-                return "ignored: not one of our checkouts"
+                return _unknown(event_type, "not one of our checkouts")
             failed = event_type == "checkout.session.async_payment_failed"
             return _apply_session(payment.pk, session, failed=failed)[1]
-        intent_id = str(
-            obj.get("payment_intent", "") if event_type == "charge.refunded" else obj.get("id", "")
+        intent_id = _stripe_id(
+            obj.get("payment_intent") if event_type == "charge.refunded" else obj.get("id")
         )
-        intent = stripe_client.v1.payment_intents.retrieve(intent_id, {"expand": ["latest_charge"]})
-        payment = _payment_for_intent(intent)
+        intent = intent_id and _retrieve_named(
+            stripe_client.v1.payment_intents.retrieve, intent_id, {"expand": ["latest_charge"]}
+        )
+        payment = _payment_for_intent(intent) if intent else None
         if payment is None:
-            return "ignored: not one of our payments"
+            return _unknown(event_type, "not one of our payments")
         if payment.status not in PAID_STATES + (Payment.Status.REFUNDED,):
             # The checkout's own event has not arrived (or was lost): ask about it now.
             session = stripe_client.v1.checkout.sessions.retrieve(
@@ -542,6 +575,23 @@ def _dispatch(event_type: str, obj: dict) -> str:
         return "nothing to do"
     except stripe.StripeError as exc:
         raise _stripe_error(exc, f"retrieval for {event_type}") from exc
+
+
+def _retrieve_named(retrieve, object_id: str, *args):
+    """What an event names, from Stripe; None if Stripe has no such object (an event from
+    another account or mode, or a test): that is answered, not retried for days."""
+    try:
+        return retrieve(object_id, *args)
+    except stripe.InvalidRequestError as exc:
+        if exc.code == "resource_missing":
+            return None
+        raise
+
+
+def _unknown(event_type: str, why: str) -> str:
+    # Acknowledged (Stripe would retry an error for days) and logged for whoever looks.
+    logger.warning("Stripe event %s ignored: %s", event_type, why)
+    return f"ignored: {why}"
 
 
 def _payment_for_session(session) -> Payment | None:
@@ -574,8 +624,7 @@ def _payment_for_intent(intent) -> Payment | None:
 def _metadata_payment_id(stripe_object) -> int | None:
     # Stripe's objects are not dicts (no .get()); to_dict() gives one.
     metadata = stripe_object.to_dict().get("metadata") or {}
-    payment_id = str(metadata.get("payment_id", ""))
-    return int(payment_id) if payment_id.isdigit() else None
+    return identifiers.ascii_int(metadata.get("payment_id", ""))
 
 
 def _record_refunds_made_at_stripe(payment_id: int, intent) -> str:

@@ -4,10 +4,12 @@ Stripe and portal.payments.services."""
 import django_filters
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.views.generic.models import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from portal import audit
 from portal.payments.models import Payment, Refund
 
 
@@ -48,8 +50,13 @@ class RefundFilterSet(WagtailFilterSet):
         fields = ["status"]
 
 
+class AuditedInspectView(audit.AuditedObjectViewMixin, InspectView):
+    """A payment or refund names who paid and what for: each look at one is audited."""
+
+
 class ReadOnlyViewSet(ModelViewSet):
     inspect_view_enabled = True
+    inspect_view_class = AuditedInspectView
     copy_view_enabled = False
     # Nobody may add or edit (see the policy); an empty form keeps that obvious.
     form_fields: list[str] = []

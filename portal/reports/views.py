@@ -8,6 +8,8 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
+from portal import audit
+from portal.reports.models import ServiceReports
 from portal.reports.registry import all_reports, report_by_slug
 
 PERMISSION = "reports.view_reports"
@@ -35,9 +37,15 @@ def report_index(request):
     )
 
 
-class ServiceReportView(ReportView):
+class ServiceReportView(audit.AuditedListingMixin, ReportView):
     """One registered report. Its rows are aggregates, not model instances, so the date
-    filter is passed to the report's query rather than applied to a queryset afterwards."""
+    filter is passed to the report's query rather than applied to a queryset afterwards.
+    Each view and export is audited (figures about people, however aggregated)."""
+
+    audit_model = ServiceReports
+
+    def audit_detail(self) -> dict:
+        return {"report": self.report.slug}
 
     header_icon = "table"
     filterset_class = DateRangeFilterSet

@@ -52,7 +52,7 @@ def test_a_coordinator_sees_how_full_sessions_are_offers_places_and_exports(
 
 
 def test_a_trainer_cannot_make_offers(client, training_session):
-    staff(client, "Trainer")
+    training_session.trainers.add(staff(client, "Trainer"))
     holders = [book(training_session, f"h{n}@example.com") for n in range(3)]
     waiting = book(training_session, "w@example.com")
     Booking.objects.filter(pk=holders[0].pk).update(status=HoldingStatus.CANCELLED)

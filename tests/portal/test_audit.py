@@ -47,3 +47,23 @@ def test_postgresql_itself_refuses_to_rewrite_the_trail():
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert AuditEvent.objects.filter(pk=event.pk, action="export").exists()
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_to_truncate_the_trail():
+    event = audit.record(None, audit.Action.EXPORT, OrganisationFactory())
+    for sql in [
+        "TRUNCATE portal_auditevent",
+        "TRUNCATE portal_auditevent RESTART IDENTITY CASCADE",
+        "TRUNCATE accounts_organisation, portal_auditevent CASCADE",
+    ]:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            # The test's own transaction defers its foreign-key checks; run them first,
+            # or TRUNCATE is refused for that reason instead of the trigger.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(sql)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -21,6 +21,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0002_audit_append_only")]
+    dependencies = [("portal", "0003_audit_refuses_truncate")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0002_audit_append_only"),
+        ("portal", "0004_shared_cache_table"),
     ]
 
     operations = [
