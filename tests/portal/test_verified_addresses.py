@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from courses import selectors, services
 from courses.models import Attendee, Audience
+from portal.crypto import blind_lookup
 from tests.courses import helpers
 from tests.factories import UserFactory
 
@@ -58,7 +59,7 @@ def test_an_unverified_account_in_an_attendees_name_sees_none_of_their_bookings(
 def test_an_unverified_account_is_not_linked_to_the_attendees_place(online_session, impostor):
     """The link decides whose preferences the place's messages follow, and whose it is."""
     _book_for_the_attendee(online_session)
-    assert Attendee.objects.get(email=ATTENDEE).user is None
+    assert Attendee.objects.get(**blind_lookup("email", ATTENDEE)).user is None
 
 
 def test_once_the_address_is_verified_the_bookings_and_feed_are_theirs(
@@ -76,4 +77,4 @@ def test_once_the_address_is_verified_the_bookings_and_feed_are_theirs(
 def test_a_verified_account_is_linked_to_the_place_booked_for_it(online_session):
     owner = UserFactory(email=ATTENDEE)
     _book_for_the_attendee(online_session)
-    assert Attendee.objects.get(email=ATTENDEE).user == owner
+    assert Attendee.objects.get(**blind_lookup("email", ATTENDEE)).user == owner
