@@ -5,18 +5,22 @@ PY := .venv/bin/python
 # (a plain venv, so Debian's externally-managed system Python is never touched).
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 PORT ?= 8000
+# Every link the portal writes (emails, feeds, invites, certificates) uses SITE_URL: it
+# follows PORT unless it is set (in the environment or as `make run SITE_URL=...`).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # Development only: DEBUG on, development secrets kept under var/ (never in production).
-DEV := DEBUG=1
+DEV := DEBUG=1 SITE_URL='$(SITE_URL)'
 
 .PHONY: run test install install-test assets migrate demo lint ci worker bench clean prerequisites
 
 # What a fresh Debian machine may lack, named as the packages that bring it.
 APT_PACKAGES := python3-venv nodejs npm chromium
 
-run: prerequisites install assets migrate demo ## install, migrate, load the demo and serve on :8000 with a worker
+run: prerequisites install assets migrate demo ## install, migrate, load the demo and serve on PORT (8000) with a worker
 	@$(DEV) $(PY) manage.py collectstatic --noinput -v0
 	@echo ""
 	@echo "  The portal is running at http://127.0.0.1:$(PORT)/ (staff area: /admin/)"
+	@echo "  Links in emails, feeds and invites start $(SITE_URL)"
 	@echo "  Press Ctrl+C to stop the web server and the task worker."
 	@echo ""
 	@trap 'kill 0' EXIT INT TERM; \
