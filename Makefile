@@ -5,22 +5,35 @@ PY := .venv/bin/python
 # (a plain venv, so Debian's externally-managed system Python is never touched).
 UV := $(shell command -v uv 2>/dev/null || echo var/tools/bin/uv)
 PORT ?= 8000
+# Every link the portal writes (emails, feeds, invites, certificates) uses SITE_URL: it
+# follows PORT unless it is set (in the environment or as `make run SITE_URL=...`).
+SITE_URL ?= http://127.0.0.1:$(PORT)
+# With no Stripe key, card payments go to a demonstration stand-in for Stripe on the next
+# port (portal/payments/standin.py): no card, no money, and a paid booking still completes.
+ifeq ($(STRIPE_SECRET_KEY),)
+DEMO_STRIPE_PORT := $(shell echo $$(($(PORT) + 1)))
+DEMO_STRIPE := STRIPE_SECRET_KEY=sk_test_standin STRIPE_WEBHOOK_SECRET=whsec_standin_test_secret \
+  STRIPE_API_BASE=http://127.0.0.1:$(DEMO_STRIPE_PORT)
+endif
 # Development only: DEBUG on, development secrets kept under var/ (never in production).
-DEV := DEBUG=1
+DEV := DEBUG=1 SITE_URL='$(SITE_URL)' $(DEMO_STRIPE)
 
 .PHONY: run test install install-test assets migrate demo lint ci worker bench clean prerequisites
 
 # What a fresh Debian machine may lack, named as the packages that bring it.
 APT_PACKAGES := python3-venv nodejs npm chromium
 
-run: prerequisites install assets migrate demo ## install, migrate, load the demo and serve on :8000 with a worker
+run: prerequisites install assets migrate demo ## install, migrate, load the demo and serve on PORT (8000) with a worker
 	@$(DEV) $(PY) manage.py collectstatic --noinput -v0
 	@echo ""
 	@echo "  The portal is running at http://127.0.0.1:$(PORT)/ (staff area: /admin/)"
+	@echo "  Links in emails, feeds and invites start $(SITE_URL)"
+	$(if $(DEMO_STRIPE),@echo "  No Stripe keys: card payments go to a demonstration checkout on port $(DEMO_STRIPE_PORT)")
 	@echo "  Press Ctrl+C to stop the web server and the task worker."
 	@echo ""
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(DEV) $(PY) manage.py qcluster & \
+	  $(if $(DEMO_STRIPE),$(DEV) $(PY) manage.py demo_stripe $(DEMO_STRIPE_PORT) &) \
 	  $(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 test: prerequisites install-test assets ## install what the tests need, then run the whole suite

@@ -7,6 +7,7 @@ administrator (a superuser) can approve, and real approvers are put in the Moder
 
 from datetime import time, timedelta
 from io import BytesIO
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.images import ImageFile
@@ -141,11 +142,14 @@ def _home_and_site() -> HomePage:
     for page in root.get_children().exclude(pk=home.pk).filter(depth=2):
         if page.specific_class is Page:
             page.delete()
+    # Where the demo is served (SITE_URL follows `make run PORT=...`): Wagtail's own links,
+    # such as the sitemap's and the admin's "View live", then lead there too.
+    address = urlsplit(settings.SITE_URL)
     Site.objects.update_or_create(
         is_default_site=True,
         defaults={
-            "hostname": "localhost",
-            "port": 80,
+            "hostname": address.hostname or "localhost",
+            "port": address.port or (443 if address.scheme == "https" else 80),
             "root_page": home,
             "site_name": settings.SERVICE_NAME,
         },

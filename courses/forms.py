@@ -61,8 +61,24 @@ class BookingForm(forms.Form):
     )
     purchase_order = forms.CharField(label="Purchase-order number", max_length=50, required=False)
 
-    def __init__(self, *args, audience_choices, organisations, invoice_allowed=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        audience_choices,
+        organisations,
+        invoice_allowed=False,
+        card_allowed=True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if not card_allowed:
+            # No card payments on this site: paid places are invoiced, or not offered.
+            self.fields["payment"].choices = [
+                c for c in self.fields["payment"].choices if c[0] != PaymentMethod.CARD
+            ]
+            self.fields["payment"].error_messages["invalid_choice"] = (
+                "Paying by card is not available on this site: choose to pay by invoice."
+            )
         # Only members of an invoiced organisation booking for it are offered the choice;
         # the field stays in the form so that a tampered choice gets a clear error.
         self.invoice_allowed = invoice_allowed

@@ -96,6 +96,9 @@ class BookingPayments:
             with transaction.atomic():
                 booking = places.release_places(booking)
                 services.release_attendees(booking)
+                # Checkout expired or failed at Stripe before our hold lapsed: the booker
+                # is told, as when the hold lapses (places.expire -> booking_status_changed).
+                services.tell_booker_hold_lapsed(booking)
 
     def on_refunded(self, payment: Payment, refund) -> None:
         booking = Booking.objects.filter(reference=payment.reference).first()

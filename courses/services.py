@@ -29,6 +29,7 @@ from courses.models import (
 from portal import audit, calendars, notify, places
 from portal.accounts.models import Organisation, Sector
 from portal.crypto import blind_lookup
+from portal.payments import stripe_api
 from portal.places import HoldingStatus
 
 REMINDER_BEFORE = timedelta(days=2)
@@ -144,6 +145,8 @@ def book(
             f"This course is not open to {Audience(audience).label.lower()} bookings.", "audience"
         )
     invoiced = _check_payment_method(organisation, pay_by, purchase_order) and price > 0
+    if price and not invoiced and not stripe_api.configured():
+        raise BookingError(CARD_UNAVAILABLE, "payment")
     _check_open(session)
     try:
         with transaction.atomic():
@@ -199,6 +202,12 @@ def book(
         raise BookingError(
             "One of the attendees already has a place on this session.", "attendees"
         ) from exc
+
+
+CARD_UNAVAILABLE = (
+    "Paying by card is not available on this site, so paid places cannot be booked here. "
+    "Contact us to book."
+)
 
 
 def _check_payment_method(
@@ -301,6 +310,7 @@ def booking_status_changed(booking: Booking, previous: str) -> None:
     elif booking.status == HoldingStatus.EXPIRED and previous == HoldingStatus.HELD:
         release_attendees(booking)
         course_payments.expire_checkout_of(booking)
+        tell_booker_hold_lapsed(booking)
 
 
 def release_attendees(booking: Booking) -> None:
@@ -646,6 +656,7 @@ BOOKER_SUBJECTS = {
     "booking_cancelled": "Booking {reference} cancelled",
     "place_offered": "A place is free: booking {reference}",
     "offer_expired": "Offer expired: booking {reference}",
+    "payment_hold_expired": "Not paid in time: booking {reference} released",
     "session_cancelled": "Session cancelled: booking {reference}",
 }
 
@@ -681,3 +692,8 @@ def feed_token(user, *, renew: bool = False) -> CalendarFeedToken:
         token.token = CalendarFeedToken.new_token()
         token.save(update_fields=["token", "created_at"])
     return token
+
+
+def tell_booker_hold_lapsed(booking: Booking) -> None:
+    """The places held while the booker paid by card were released unpaid."""
+    _tell_booker(booking, "payment_hold_expired")

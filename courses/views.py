@@ -31,6 +31,7 @@ from courses.models import (
     Session,
 )
 from portal import calendars
+from portal.payments import stripe_api
 from portal.payments.services import PaymentError
 from portal.places import HoldingStatus
 
@@ -100,16 +101,24 @@ def book(request, pk: int):
         row.audience: row.price_pence for row in session.course.audiences.all() if row.may_book
     }
     eligible = [a for a in services.eligible_audiences(request.user, organisation) if a in prices]
-    audience_choices = [(a, f"{Audience(a).label}: {_price_label(prices[a])}") for a in eligible]
+    invoice_allowed = organisation is not None and organisation.invoiced
+    card_allowed = stripe_api.configured()
+    # Without card payments only free places, or places invoiced to an organisation, are
+    # offered: a paid place that could not be paid for is never offered.
+    payable = [a for a in eligible if prices[a] == 0 or card_allowed or invoice_allowed]
+    audience_choices = [(a, f"{Audience(a).label}: {_price_label(prices[a])}") for a in payable]
     booking_for_others = organisation is not None
     data = request.POST if request.method == "POST" else None
-    invoice_allowed = organisation is not None and organisation.invoiced
     form = BookingForm(
         data,
         audience_choices=audience_choices,
         organisations=organisations,
         invoice_allowed=invoice_allowed,
-        initial={"organisation": str(organisation.pk) if organisation else "", "payment": "card"},
+        card_allowed=card_allowed,
+        initial={
+            "organisation": str(organisation.pk) if organisation else "",
+            "payment": "card" if card_allowed else "invoice",
+        },
     )
     if booking_for_others:
         attendee_forms = AttendeeFormSet(data, initial=[{}] * places if data is None else None)
@@ -118,6 +127,8 @@ def book(request, pk: int):
     error = None
     if not session.is_open_for_booking or session.starts_at <= timezone.now():
         error = _closed_reason(session)
+    elif not audience_choices and eligible:
+        error = services.CARD_UNAVAILABLE
     elif not audience_choices:
         error = "This course is not open to bookings from people in your situation."
     valid = request.method == "POST" and form.is_valid() and attendee_forms.is_valid()
@@ -184,7 +195,13 @@ def _checkout(request, booking: Booking):
     try:
         payment = course_payments.start_checkout(booking)
     except PaymentError as exc:
-        messages.error(request, str(exc))
+        held_until = timezone.localtime(booking.expires_at)
+        messages.error(
+            request,
+            f"Booking {booking.reference} is made and its places are held for you until "
+            f"{held_until:%H:%M}, but the card payment page could not be opened: {exc} "
+            "Until then you can pay from this page.",
+        )
         return redirect("courses:booking", reference=booking.reference)
     return redirect(payment.checkout_url)
 

@@ -100,10 +100,38 @@ def _handler(purpose: str) -> PaymentHandler:
         raise LookupError(f"No payment handler is registered for {purpose!r}.") from None
 
 
+# What happened, in words the person can act on (never Stripe's own text: it can echo what
+# was sent). Nothing was charged in any of these cases.
+_WHAT_HAPPENED = [
+    (
+        stripe.APIConnectionError,
+        "The card payment service (Stripe) could not be reached, so nothing was charged.",
+    ),
+    (
+        stripe.AuthenticationError,
+        "The card payment service (Stripe) did not accept our account details, so nothing "
+        "was charged. This is a fault on our side that our staff need to fix.",
+    ),
+    (
+        stripe.RateLimitError,
+        "The card payment service (Stripe) was too busy to answer, so nothing was charged.",
+    ),
+    (
+        stripe.InvalidRequestError,
+        "The card payment service (Stripe) refused the request, so nothing was charged.",
+    ),
+]
+
+
 def _stripe_error(exc: stripe.StripeError, doing: str) -> PaymentError:
     # The error's class and code only: Stripe's messages can echo what was sent.
     logger.warning("Stripe %s failed: %s %s", doing, type(exc).__name__, exc.code or "")
-    return PaymentError("The card payment service did not respond as expected. Please try again.")
+    for kind, what_happened in _WHAT_HAPPENED:
+        if isinstance(exc, kind):
+            return PaymentError(what_happened)
+    return PaymentError(
+        "The card payment service (Stripe) answered with an error, so nothing was charged."
+    )
 
 
 def _id(value: Any) -> str:
@@ -138,6 +166,8 @@ def start_checkout(
     """
     if amount_pence <= 0:
         raise ValueError("A checkout needs a positive amount; free places need no payment.")
+    if not stripe_api.configured():
+        raise PaymentError("Card payments are not available on this site.")
     payment = _current_or_new_payment(
         purpose=purpose,
         reference=reference,

@@ -10,7 +10,18 @@ STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 TIMEOUT_SECONDS = 20
 
 
+class NotConfigured(RuntimeError):
+    """No Stripe key is set: nothing may be sent to Stripe (it would go with an empty key)."""
+
+
+def configured() -> bool:
+    """Card payments can be taken: a secret key is set."""
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
 def client() -> stripe.StripeClient:
+    if not configured():
+        raise NotConfigured("STRIPE_SECRET_KEY is not set.")
     base_addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else {}
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,

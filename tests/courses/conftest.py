@@ -29,3 +29,12 @@ def deliver_at_once(monkeypatch):
         "transaction",
         SimpleNamespace(atomic=transaction.atomic, on_commit=lambda func, **kwargs: func()),
     )
+
+
+@pytest.fixture(autouse=True)
+def card_payments_configured(settings):
+    """Card payments are on (a key is set), as where paid courses are sold; requests go to
+    an address where nothing listens unless a test starts the Stripe stand-in
+    (`stripe_standin`), so no test ever reaches Stripe itself."""
+    settings.STRIPE_SECRET_KEY = "sk_test_courses"
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"

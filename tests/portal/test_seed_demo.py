@@ -48,3 +48,35 @@ def test_demo_passwords_in_debug(settings):
     output = seed()
     assert DEMO_PASSWORD in output
     assert User.objects.get(email="public@example.com").check_password(DEMO_PASSWORD)
+
+
+def test_the_printed_demo_totp_hint_works_as_printed(settings):
+    """Typed in a shell with nothing set (no DEBUG), the hint prints a valid code."""
+    import os
+    import re
+    import subprocess
+    from pathlib import Path
+
+    from allauth.mfa.totp.internal.auth import validate_totp_code
+
+    from portal.demo import DEMO_TOTP_SECRET
+
+    settings.DEBUG = True
+    hint = re.search(r"`([^`]*demo_totp[^`]*)`", seed()).group(1)
+    shell_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "PYTEST_VERSION", "DJANGO_SETTINGS_MODULE"}
+    }
+    printed = subprocess.run(
+        ["sh", "-c", hint],
+        cwd=Path.cwd(),
+        env=shell_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert printed.returncode == 0, printed.stderr
+    code = printed.stdout.strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert validate_totp_code(DEMO_TOTP_SECRET, code)

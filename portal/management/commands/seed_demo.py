@@ -1,5 +1,8 @@
+import shlex
+import sys
 from importlib import import_module
 from importlib.util import find_spec
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -29,6 +32,19 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<45} {role}")
         self.stdout.write(f"\nPassword for every demo login: {demo.DEMO_PASSWORD}")
         self.stdout.write(
-            "Staff need a code from an authenticator app: `python manage.py demo_totp` "
+            f"Staff need a code from an authenticator app: `{demo_totp_command()}` "
             "prints the current one for the demo staff."
         )
+
+
+def demo_totp_command() -> str:
+    """The command that prints the demo staff's code, as it can be typed here: this Python
+    (the project's .venv), this manage.py, and DEBUG on, which the command needs."""
+    here = Path.cwd()
+
+    def typed(path: Path) -> str:
+        path = path.absolute()
+        return str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
+
+    manage = typed(settings.BASE_DIR / "manage.py")
+    return shlex.join(["DEBUG=1", typed(Path(sys.executable)), manage, "demo_totp"])
