@@ -35,6 +35,7 @@ django.setup()
 from django.core.management import call_command
 from django.db import connections
 call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
+call_command("createcachetable", verbosity=0)  # a migration makes it, and none runs here
 from tests.portal.test_web_and_worker_on_sqlite import seed
 draft = "{seeded}.draft"
 with open(draft, "w") as out:
