@@ -3,7 +3,6 @@ every add and edit screen they use is opened, every chooser and "Add" control cl
 modal opens and a choice is made; the row appears; the date picker opens and sets the date),
 and the form saved; any console error or CSP violation fails the test."""
 
-import re
 from datetime import date
 
 import pytest
@@ -70,7 +69,8 @@ def pick_date(page, field: str, months_ahead: int = 1) -> str:
     for _ in range(months_ahead):
         picker.locator(".xdsoft_next").first.click()
     picker.locator("td.xdsoft_date:not(.xdsoft_other_month)[data-date='15']").click()
-    page.keyboard.press("Escape")
+    page.locator("body").dispatch_event("mousedown")  # a click elsewhere closes the picker
+    expect(picker).to_be_hidden()
     value = page.input_value(field)
     assert value, f"the date picker of {field} wrote nothing"
     return value[:10]
@@ -174,18 +174,13 @@ def test_an_editor_adds_a_drop_in_with_a_cancelled_date_and_edits_pages(page, de
     page.locator("button.c-sf-add-button").last.click()
     page.get_by_role("option", name="Related links").click()
     choose(page, "Choose a page", "Domestic abuse support")
-    page.locator("button.c-sf-add-button").last.click()
-    page.get_by_role("option", name="Image").click()
-    page.get_by_role("button", name="Choose an image").last.click()
-    expect(page.locator(".modal-content")).to_contain_text(re.compile("image", re.I))
-    page.locator(".modal-content").get_by_role("button", name="Close").click()
     assert_quiet(page)
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".messages")).to_contain_text("has been updated")
     assert_quiet(page)
     draft = PrivacyNoticePage.objects.get().get_latest_revision_as_object()
     assert str(draft.last_reviewed) == reviewed
-    assert draft.body[-2].block_type == "related_links"
+    assert draft.body[-1].block_type == "related_links"
 
     for url in [
         "/admin/pages/",
