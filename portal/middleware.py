@@ -6,33 +6,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
+from portal import csp
+
 STAFF_AREA_PREFIX = "/admin/"
-
-# Everything from our own origin only. No 'unsafe-inline': scripts and styles live in files.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "media-src 'self'",
-        "object-src 'none'",
-        "frame-src 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-    ]
-)
-
-
-def content_security_policy() -> str:
-    # Forms may lead to our own pages and to the card checkout (a redirect after a form post
-    # counts): Stripe's, or the stand-in the tests configure.
-    from portal.payments.stripe_api import checkout_origin
-
-    return f"{CONTENT_SECURITY_POLICY}; form-action 'self' {checkout_origin()}"
-
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
@@ -47,11 +23,34 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The staff area's pages get a nonce for Wagtail's inline initialisers (portal.csp).
+        nonce = request.csp_nonce = csp.new_nonce() if _is_staff_area(request) else None
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        if "Content-Security-Policy" not in response.headers:
+            response.headers["Content-Security-Policy"] = csp.content_security_policy(nonce)
+            if nonce and _is_html(response):
+                _nonce_wagtail_initialisers(request, response, nonce)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+def _is_staff_area(request) -> bool:
+    return request.path_info.startswith(STAFF_AREA_PREFIX)
+
+
+def _is_html(response) -> bool:
+    return not response.streaming and response.get("Content-Type", "").startswith("text/html")
+
+
+def _nonce_wagtail_initialisers(request, response, nonce: str) -> None:
+    charset = response.charset
+    html = response.content.decode(charset)
+    nonced = csp.nonce_wagtail_initialisers(html, nonce, request.path)
+    if nonced != html:
+        response.content = nonced.encode(charset)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
 
 
 class PrivateWhenSignedInMiddleware:

@@ -75,11 +75,49 @@ def page(browser, live_server, settings):
         return route.continue_()
 
     context.route("**/*", route)
+    csp_violations = []
+    context.expose_binding(
+        "reportCspViolation", lambda source, violation: csp_violations.append(violation)
+    )
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     page.third_party_requests = third_party
+    page.csp_violations = csp_violations
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     yield page
     context.close()
     assert not third_party, f"pages requested third parties: {third_party}"
+    assert not csp_violations, f"the Content-Security-Policy blocked: {csp_violations}"
+
+
+# Every page and frame reports what its Content-Security-Policy blocked (the policy blocks it
+# silently otherwise, and the feature it belonged to does nothing).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation({
+    page: location.pathname,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: `${event.sourceFile}:${event.lineNumber}`,
+  });
+}, true);
+"""
+
+
+def sign_in_to_staff_area(page, email: str, password: str, totp_secret: str) -> None:
+    """Sign in as staff do: the password, then the code from their authenticator."""
+    from tests.staff import current_code
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/2fa/authenticate/")
+    page.get_by_label("Code").fill(current_code(totp_secret))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/profile/")
 
 
 def assert_no_axe_violations(page) -> None:

@@ -1,0 +1,194 @@
+"""The staff area works under the Content-Security-Policy. As the demo Coordinator and Editor,
+every add and edit screen they use is opened, every chooser and "Add" control clicked (the
+modal opens and a choice is made; the row appears; the date picker opens and sets the date),
+and the form saved; any console error or CSP violation fails the test."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.fixtures import sign_in_to_staff_area
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo people (each staff role with its authenticator), site and training offer."""
+    from cms import demo as site
+    from courses import demo as training
+    from portal import demo as people
+
+    people.seed()
+    site.seed()
+    training.seed()
+    return people
+
+
+def sign_in(page, demo, role: str) -> None:
+    [email] = [email for email, *_, name in demo.DEMO_STAFF if name == role]
+    sign_in_to_staff_area(page, email, demo.DEMO_PASSWORD, demo.DEMO_TOTP_SECRET)
+
+
+def open_screen(page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator("main")).to_be_visible()
+    assert_quiet(page)
+
+
+def assert_quiet(page) -> None:
+    """Nothing was blocked and no script failed on the screen so far."""
+    assert not page.csp_violations, page.csp_violations
+    assert not page.console_errors, page.console_errors
+
+
+def choose(page, button: str, choice: str) -> None:
+    """Open a chooser modal and pick `choice` from it."""
+    page.get_by_role("button", name=button).last.click()
+    pick_in_modal(page, choice)
+
+
+def choose_another(page, field: str, choice: str) -> None:
+    """Change a chooser's choice, from its "Actions" menu."""
+    page.locator(f"button[aria-label=Actions][aria-describedby='{field}-title']").click()
+    page.locator(f"button[data-chooser-action-choose][aria-describedby='{field}-title']").click()
+    pick_in_modal(page, choice)
+
+
+def pick_in_modal(page, choice: str) -> None:
+    modal = page.locator(".modal-content")
+    modal.get_by_role("link", name=choice, exact=True).first.click()
+    expect(modal).to_be_hidden()
+
+
+def pick_date(page, field: str, months_ahead: int = 1) -> str:
+    """Open the field's date picker, pick the 15th of a later month; return what it wrote."""
+    page.locator(field).click()
+    picker = page.locator(".xdsoft_datetimepicker:visible")
+    for _ in range(months_ahead):
+        picker.locator(".xdsoft_next").first.click()
+    picker.locator("td.xdsoft_date:not(.xdsoft_other_month)[data-date='15']").click()
+    page.locator("body").dispatch_event("mousedown")  # a click elsewhere closes the picker
+    expect(picker).to_be_hidden()
+    value = page.input_value(field)
+    assert value, f"the date picker of {field} wrote nothing"
+    return value[:10]
+
+
+def save(page, button: str, message: str) -> None:
+    if button == "Publish":  # in the "More actions" menu of the save button
+        page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page.locator(".messages")).to_contain_text(message)
+    assert_quiet(page)
+
+
+def test_a_coordinator_adds_and_edits_a_course_session(page, demo):
+    from courses.models import Session
+
+    sign_in(page, demo, "Coordinator")
+    open_screen(page, "/admin/course_sessions/new/")
+    choose(page, "Choose a page", "Understanding coercive control")
+    starts = pick_date(page, "#id_starts_at")
+    page.fill("#id_starts_at", f"{starts} 10:00")
+    page.fill("#id_ends_at", f"{starts} 13:00")
+    page.fill("#id_venue", "Riverside Civic Centre")
+    page.select_option("#id_locality", "central")
+    page.fill("#id_capacity", "12")
+    closes = pick_date(page, "#id_booking_closes_at")
+    assert closes == starts
+    page.fill("#id_booking_closes_at", f"{closes} 09:00")
+    assert_quiet(page)
+    save(page, "Create", "created")
+    session = Session.objects.get(venue="Riverside Civic Centre")
+    assert session.course.title == "Understanding coercive control"
+    assert session.starts_at.date() == date.fromisoformat(starts)
+
+    open_screen(page, f"/admin/course_sessions/edit/{session.pk}/")
+    choose_another(page, "id_course", "Operation Encompass for schools")
+    save(page, "Save", "updated")
+    session.refresh_from_db()
+    assert session.course.title == "Operation Encompass for schools"
+
+    for url in [
+        "/admin/course_sessions/",
+        f"/admin/course-sessions/{session.pk}/people/",
+        "/admin/registers/",
+        "/admin/organisations/",
+        "/admin/organisations/new/",
+        "/admin/snippets/courses/topic/add/",
+        "/admin/settings/courses/cancellationpolicy/",
+        "/admin/course-invoices/",
+        "/admin/payments/payment/",
+        "/admin/service-reports/",
+    ]:
+        open_screen(page, url)
+
+
+def test_an_editor_adds_a_drop_in_with_a_cancelled_date_and_edits_pages(page, demo):
+    from cms.models import DropIn, HelplineSettings, PrivacyNoticePage
+
+    sign_in(page, demo, "Editor")
+    open_screen(page, "/admin/snippets/cms/dropin/add/")
+    page.fill("#id_name", "Thursday walk and talk")
+    choose(page, "Choose locality", "South")
+    page.fill("#id_venue_name", "Southbank Library")
+    page.fill("#id_address", "2 Quay Street\nRiverside")
+    page.fill("#id_postcode", "RV7 4CD")
+    first = date.fromisoformat(pick_date(page, "#id_starts_on"))
+    page.select_option("#id_weekday", str(first.weekday()))
+    page.locator("#id_start_time").click()
+    expect(page.locator(".xdsoft_datetimepicker:visible .xdsoft_timepicker")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.fill("#id_start_time", "10:00")
+    page.fill("#id_end_time", "12:00")
+    page.get_by_role("button", name="Add Cancelled date").click()
+    expect(page.locator("#id_cancellations-0-date")).to_be_visible()
+    pick_date(page, "#id_cancellations-0-date")
+    page.fill("#id_cancellations-0-reason", "Library closed")
+    page.fill("#id_who_for", "Open to all")
+    save(page, "Publish", "published")
+    drop_in = DropIn.objects.get(name="Thursday walk and talk")
+    assert drop_in.locality.name == "South"
+    assert [c.reason for c in drop_in.cancellations.all()] == ["Library closed"]
+
+    open_screen(page, f"/admin/snippets/cms/dropin/edit/{drop_in.pk}/")
+    choose_another(page, "id_locality", "North")
+    page.get_by_role("button", name="Add Cancelled date").click()
+    pick_date(page, "#id_cancellations-1-date", months_ahead=2)
+    save(page, "Publish", "updated")
+    drop_in.refresh_from_db()
+    assert drop_in.locality.name == "North" and drop_in.cancellations.count() == 2
+
+    open_screen(page, "/admin/settings/cms/helplinesettings/")
+    page.get_by_role("button", name="Add Closure").click()
+    closed = pick_date(page, "#id_closures-0-date")
+    page.fill("#id_closures-0-reason", "Staff training")
+    save(page, "Save", "updated")
+    assert str(HelplineSettings.objects.get().closures.get().date) == closed
+
+    privacy = PrivacyNoticePage.objects.get()
+    open_screen(page, f"/admin/pages/{privacy.pk}/edit/")
+    reviewed = pick_date(page, "#id_last_reviewed")
+    page.locator("button.c-sf-add-button").last.click()
+    page.get_by_role("option", name="Related links").click()
+    choose(page, "Choose a page", "Domestic abuse support")
+    assert_quiet(page)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".messages")).to_contain_text("has been updated")
+    assert_quiet(page)
+    draft = PrivacyNoticePage.objects.get().get_latest_revision_as_object()
+    assert str(draft.last_reviewed) == reviewed
+    assert draft.body[-1].block_type == "related_links"
+
+    for url in [
+        "/admin/pages/",
+        f"/admin/pages/{privacy.get_parent().pk}/",
+        "/admin/snippets/cms/dropin/",
+        "/admin/snippets/cms/locality/add/",
+        "/admin/snippets/cms/topic/add/",
+        "/admin/snippets/cms/audience/add/",
+        "/admin/reports/site-history/",
+    ]:
+        open_screen(page, url)
