@@ -259,6 +259,16 @@ def test_page_titles_do_not_keep_what_was_searched_for_in_the_history(
     assert not [word for word in words if word in title], title
 
 
+def test_the_finders_calendar_link_carries_the_chosen_filters(client, demo_site):
+    html = client.get("/drop-ins/").content.decode()
+    assert 'href="/calendars/drop-ins.ics">Add the drop-ins to your calendar' in html
+    html = client.get("/drop-ins/?locality=north&day=monday").content.decode()
+    assert 'href="/calendars/drop-ins.ics?locality=north&amp;day=monday">Add these' in html
+    # A filter the finder reported as wrong is not passed on (the feed would refuse it).
+    html = client.get("/drop-ins/?locality=north&day=someday").content.decode()
+    assert 'href="/calendars/drop-ins.ics?locality=north">Add these' in html
+
+
 def test_search_finds_guidance_and_drop_ins(client, demo_site):
     html = client.get("/search/?q=coercive").content.decode()
     assert 'href="/guidance/coercive-control/"' in html
