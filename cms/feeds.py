@@ -1,5 +1,6 @@
 """The public calendar of drop-ins: each session in the coming weeks as its own event, so that
-cancelled dates and bank holidays are simply absent. UIDs are stable per drop-in and date."""
+cancelled dates and bank holidays are simply absent. UIDs are stable per drop-in and date.
+The finder's filters (area, day) narrow the feed as they narrow the finder."""
 
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -9,18 +10,22 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
 from cms.hours import LONDON
+from cms.models.dropins import Locality
 from cms.selectors import listed_drop_ins, sessions_between
 
 FEED_WEEKS = 12
 
 
-def drop_ins_calendar(now: datetime | None = None) -> bytes:
+def drop_ins_calendar(
+    now: datetime | None = None, locality: Locality | None = None, day: int | None = None
+) -> bytes:
     today = (now or timezone.now()).astimezone(LONDON).date()
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.SERVICE_NAME}//Drop-ins//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{settings.SERVICE_NAME} drop-ins")
+    name = f"{settings.SERVICE_NAME} drop-ins"
+    calendar.add("x-wr-calname", f"{name} in {locality.name}" if locality else name)
     calendar.add("x-wr-timezone", "Europe/London")
     # Only the transitions the feed's dates need, not every one since 1970.
     calendar.add_component(
@@ -32,7 +37,7 @@ def drop_ins_calendar(now: datetime | None = None) -> bytes:
     )
     stamp = timezone.now()
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    for drop_in in listed_drop_ins():
+    for drop_in in listed_drop_ins(locality=locality, day=day):
         end = today + timedelta(weeks=FEED_WEEKS)
         for session in sessions_between(drop_in, today, end):
             event = Event()

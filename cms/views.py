@@ -1,7 +1,7 @@
 import re
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
@@ -9,7 +9,7 @@ from wagtail.models import Page
 
 from cms import feeds, selectors
 from cms.caching import apply_cache_policy
-from cms.forms import SearchForm
+from cms.forms import DropInFilterForm, SearchForm
 
 RESULTS_PER_PAGE = 10
 MAX_DROP_IN_RESULTS = 5
@@ -48,7 +48,19 @@ def search(request):
 
 @require_safe
 def drop_ins_feed(request):
-    response = HttpResponse(feeds.drop_ins_calendar(), content_type="text/calendar; charset=utf-8")
+    """All listed drop-ins, or those the finder's filters chose (`?locality=north&day=monday`).
+    A filter it does not know is a 400: a calendar app would never show the finder's message,
+    and the whole feed in its place would be the wrong calendar."""
+    form = DropInFilterForm(request.GET or None)
+    filters = form.cleaned_filters()
+    if form.errors:
+        messages = [message for errors in form.errors.values() for message in errors]
+        return HttpResponseBadRequest(
+            "\n".join(messages) + "\n", content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponse(
+        feeds.drop_ins_calendar(**filters), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'inline; filename="drop-ins.ics"'
     return apply_cache_policy(request, response)
 

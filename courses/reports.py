@@ -34,7 +34,7 @@ from portal.accounts.models import Sector
 from portal.attendance.models import ATTENDED, AttendanceMark, AttendanceStatus, FeedbackResponse
 from portal.payments.models import Payment
 from portal.places import HoldingStatus
-from portal.reports.registry import ServiceReport, register
+from portal.reports.registry import Percent, ServiceReport, register
 
 INDIVIDUAL = "individual"
 # A card payment's money was taken in these states (refunded_pence says how much went back).
@@ -75,17 +75,18 @@ def trained(date_from: date | None = None, date_to: date | None = None):
     return attendees_with_marks(date_from, date_to).filter(mark__in=ATTENDED)
 
 
-def _percent(part: int, whole: int) -> str:
-    if not whole:
-        return ""
-    return f"{Decimal(100 * part / whole).quantize(Decimal('1'), ROUND_HALF_UP)}%"
-
-
 def trained_by_sector(date_from=None, date_to=None) -> list[dict]:
+    """By the sector of the organisation booked for. Council staff book as themselves (their
+    council address is what lets them), so a council-staff place with no organisation is the
+    council's; only other places booked for oneself are "individual"."""
     sectors = dict(Sector.choices)
+    own_sector = Case(
+        When(booking__audience=Audience.COUNCIL_STAFF, then=Value(Sector.COUNCIL)),
+        default=Value(INDIVIDUAL),
+    )
     rows = (
         trained(date_from, date_to)
-        .annotate(sector=Coalesce("booking__organisation__sector", Value(INDIVIDUAL)))
+        .annotate(sector=Coalesce("booking__organisation__sector", own_sector))
         .values("sector")
         .annotate(places=Count("pk"), people=Count("email_index", distinct=True))
         .order_by("sector")
@@ -129,8 +130,8 @@ def _with_rates(row: dict) -> dict:
     return {
         **row,
         "marked": marked,
-        "attendance_rate": _percent(row["present"] + row["late"], marked),
-        "no_show_rate": _percent(row["absent"], marked),
+        "attendance_rate": Percent.of(row["present"] + row["late"], marked),
+        "no_show_rate": Percent.of(row["absent"], marked),
     }
 
 
@@ -273,7 +274,7 @@ def feedback_by_course(date_from=None, date_to=None) -> list[dict]:
         {
             **row,
             "average": Decimal(row["average"]).quantize(Decimal("0.1"), ROUND_HALF_UP),
-            "good_share": _percent(row["good"], row["responses"]),
+            "good_share": Percent.of(row["good"], row["responses"]),
         }
         for row in rows
     ]
@@ -288,8 +289,8 @@ RATE_COLUMNS = [
     ("late", "Late"),
     ("absent", "Absent"),
     ("apologies", "Apologies"),
-    ("attendance_rate", "Attendance rate (present or late)"),
-    ("no_show_rate", "No-show rate (absent without apologies)"),
+    ("attendance_rate", "Attendance rate % (present or late)"),
+    ("no_show_rate", "No-show rate % (absent without apologies)"),
 ]
 
 register(
@@ -297,7 +298,7 @@ register(
         slug="training-by-sector",
         title="People trained by sector",
         description="Attendees marked present or late, by their organisation's sector "
-        "(individual when they booked for themselves).",
+        "(council staff count as Council; individual when others booked for themselves).",
         columns=[("sector", "Sector"), *PEOPLE_COLUMNS],
         rows=trained_by_sector,
         order=10,
@@ -381,7 +382,7 @@ register(
             ("course", "Course"),
             ("responses", "Responses"),
             ("average", "Average rating"),
-            ("good_share", "Rated 4 or 5"),
+            ("good_share", "Rated 4 or 5 (%)"),
         ],
         rows=feedback_by_course,
         order=40,

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -26,6 +27,10 @@ class WaitingColumn(Column):
         return instance.waiting
 
 
+# What admin_views.session_people asks of whoever opens a session's people.
+PEOPLE_PERMISSION = "courses.view_booking"
+
+
 class PeopleColumn(Column):
     def get_value(self, instance):
         return format_html(
@@ -35,6 +40,15 @@ class PeopleColumn(Column):
 
 
 class SessionIndexView(IndexView):
+    @cached_property
+    def columns(self):
+        # The people in a session are for those who may see bookings: to anyone else
+        # (Commissioners, who see figures) the link would only say "permission denied".
+        columns = super().columns
+        if self.request.user.has_perm(PEOPLE_PERMISSION):
+            return columns
+        return [column for column in columns if not isinstance(column, PeopleColumn)]
+
     def get_base_queryset(self):
         sessions = super().get_base_queryset()
         if self.request.user.has_perm("courses.view_booking"):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.accounts.roles import ADMIN_ACCESS
 from portal.accounts.sections import account_sections
 
 
@@ -145,8 +146,13 @@ def _most_overdue_schedule_seconds() -> int:
 
 @login_required
 def my_account(request):
-    """The signed-in person's own page. Later features add their sections here."""
-    return render(request, "portal/my_account.html", {"sections": account_sections(request)})
+    """The signed-in person's own page. Later features add their sections here. Staff land
+    here after signing in too, so it leads them on to the staff area."""
+    context = {
+        "sections": account_sections(request),
+        "staff_area": request.user.has_perm(ADMIN_ACCESS),
+    }
+    return render(request, "portal/my_account.html", context)
 
 
 def bad_request(request, exception=None):

@@ -1,5 +1,7 @@
 """The public site's page types."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db import models
 from django.forms import CheckboxSelectMultiple
@@ -52,6 +54,8 @@ class GuidanceIndexPage(PublicPageMixin, Page):
         articles = selectors.guidance_articles(self, **filters)
         context["form"] = form
         context["filters"] = filters
+        # The calendar link carries the filters the reader chose (only those that are valid).
+        context["feed_query"] = urlencode({name: form.data[name] for name in filters})
         context["articles"] = Paginator(articles, GUIDANCE_PER_PAGE).get_page(
             request.GET.get("page")
         )
@@ -168,6 +172,8 @@ class DropInFinderPage(PublicPageMixin, Page):
         drop_ins = selectors.listed_drop_ins(**filters)
         context["form"] = form
         context["filters"] = filters
+        # The calendar link carries the filters the reader chose (only those that are valid).
+        context["feed_query"] = urlencode({name: form.data[name] for name in filters})
         context["drop_ins"] = selectors.with_next_sessions(drop_ins)
         context["this_week"] = selectors.sessions_this_week(drop_ins)
         return context

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import Http404
 
@@ -24,6 +25,29 @@ class ServiceReport:
     rows: Rows
     date_help: str = "Sessions starting between these dates."
     order: int = 100
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A rate in a report row: "75%" on screen; in XLSX a number cell (0.75) formatted as a
+    percentage, in CSV the plain number of percent (75) under a heading that says "%".
+    Rounded to whole percent everywhere, so a download says no more than the screen."""
+
+    fraction: Decimal
+
+    @classmethod
+    def of(cls, part: int, whole: int) -> Percent | None:
+        """part out of whole, or None (an empty cell) when there is nothing to divide by."""
+        if not whole:
+            return None
+        return cls((Decimal(part) / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+    @property
+    def points(self) -> int:
+        return int(self.fraction * 100)
+
+    def __str__(self) -> str:
+        return f"{self.points}%"
 
 
 _reports: dict[str, ServiceReport] = {}

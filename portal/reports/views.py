@@ -1,8 +1,11 @@
 """The service's reports in the staff area, each with XLSX and CSV export."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils import timezone
 from django_filters import DateFromToRangeFilter
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
@@ -10,7 +13,7 @@ from wagtail.admin.views.reports import ReportView
 
 from portal import audit
 from portal.reports.models import ServiceReports
-from portal.reports.registry import all_reports, report_by_slug
+from portal.reports.registry import Percent, all_reports, report_by_slug
 
 PERMISSION = "reports.view_reports"
 
@@ -50,6 +53,20 @@ class ServiceReportView(audit.AuditedListingMixin, ReportView):
     header_icon = "table"
     filterset_class = DateRangeFilterSet
     paginate_by = 100
+    # Rates export as numbers, not as the text "75%"; times as the clock in London read them
+    # (Wagtail's default writes UTC into XLSX, an hour out all summer).
+    custom_value_preprocess = {
+        **ReportView.custom_value_preprocess,
+        datetime: {
+            ReportView.FORMAT_XLSX: lambda value: (
+                timezone.make_naive(value) if timezone.is_aware(value) else value
+            )
+        },
+        Percent: {
+            ReportView.FORMAT_XLSX: lambda rate: rate.fraction,
+            ReportView.FORMAT_CSV: lambda rate: rate.points,
+        },
+    }
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -62,6 +79,13 @@ class ServiceReportView(audit.AuditedListingMixin, ReportView):
     def dispatch(self, request, *args, **kwargs):
         _check(request.user)
         return super().dispatch(request, *args, **kwargs)
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        cells = super().generate_xlsx_row(worksheet, row_dict, date_format=date_format)
+        for value, cell in zip(row_dict.values(), cells, strict=True):
+            if isinstance(value, Percent):
+                cell.number_format = "0%"
+            yield cell
 
     def get_page_title(self):
         return self.report.title

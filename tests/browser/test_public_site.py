@@ -34,8 +34,27 @@ def site(transactional_db):
     cache.clear()
 
 
+def _helpline_status_layout(page) -> dict:
+    return page.evaluate(
+        """() => {
+          const tag = document.querySelector('.portal-helpline-status');
+          const number = tag.parentElement.querySelector('a[href^="tel:"]');
+          const style = getComputedStyle(tag);
+          const lineBox = parseFloat(style.lineHeight) + parseFloat(style.paddingTop)
+            + parseFloat(style.paddingBottom) + parseFloat(style.borderTopWidth)
+            + parseFloat(style.borderBottomWidth);
+          return {below: tag.getBoundingClientRect().top >= number.getBoundingClientRect().bottom,
+                  lines: Math.round(tag.getBoundingClientRect().height / lineBox * 10) / 10};
+        }"""
+    )
+
+
 def test_home_to_an_article_to_the_finder_filtered_to_north(page, site):
     page.goto("/")
+    # "Open now" / "Closed now, opens ..." sits under the helpline number: on one line at
+    # desktop width, never squeezed beside the number (it wrapped onto three lines there).
+    layout = _helpline_status_layout(page)
+    assert layout == {"below": True, "lines": 1.0}, layout
     page.get_by_role("link", name="Coercive control").first.click()
     expect(page.locator("h1")).to_have_text("Coercive control")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Find a drop-in").click()
@@ -151,3 +170,5 @@ def test_each_public_page_type_passes_axe_and_reflows_at_320_pixels(page, site, 
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 320px"
+    if name == "home":
+        assert _helpline_status_layout(page)["below"], "the open/closed tag beside the number"

@@ -162,3 +162,45 @@ def test_the_feed_is_served_as_a_public_calendar(client, home_page):
     assert response["Content-Type"].startswith("text/calendar")
     assert "public" in response["Cache-Control"]
     assert response.cookies == {}
+
+
+def _feed_names(response) -> set[str]:
+    assert response.status_code == 200
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    return {str(event["SUMMARY"]) for event in events}
+
+
+def test_the_feed_honours_the_finders_area_and_day_filters(client, home_page):
+    north, south = LocalityFactory(slug="north", name="North"), LocalityFactory(slug="south")
+    DropInFactory(name="North Monday", locality=north, weekday=0)
+    DropInFactory(name="North Thursday", locality=north, weekday=3)
+    DropInFactory(name="South Monday", locality=south, weekday=0)
+    everything = _feed_names(client.get("/calendars/drop-ins.ics"))
+    assert everything == {
+        "Drop-in: North Monday",
+        "Drop-in: North Thursday",
+        "Drop-in: South Monday",
+    }
+    response = client.get("/calendars/drop-ins.ics?locality=north")
+    assert _feed_names(response) == {"Drop-in: North Monday", "Drop-in: North Thursday"}
+    assert Calendar.from_ical(response.content)["X-WR-CALNAME"].endswith("drop-ins in North")
+    in_the_north_on_mondays = client.get("/calendars/drop-ins.ics?locality=north&day=monday")
+    assert _feed_names(in_the_north_on_mondays) == {"Drop-in: North Monday"}
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?locality=atlantis", b"Choose an area from the list"),
+        ("?day=someday", b"Choose a day from the list"),
+        ("?locality=%00", b"Null characters are not allowed"),
+    ],
+)
+def test_the_feed_refuses_a_filter_it_does_not_know_rather_than_serve_everything(
+    client, home_page, query, message
+):
+    DropInFactory()
+    response = client.get("/calendars/drop-ins.ics" + query)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert message in response.content

@@ -238,6 +238,37 @@ def test_search_survives_bad_input(client, demo_site, query):
         assert "up to 200 characters" in html
 
 
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("/search/?q=refuge+near+me", ["refuge", "near me"]),
+        ("/search/?q=" + "x" * 300, ["xxx"]),
+        ("/guidance/?topic=physical&audience=survivors", ["physical", "survivors"]),
+        ("/guidance/?topic=nonsense", ["nonsense"]),
+        ("/drop-ins/?locality=north&day=monday", ["north", "monday"]),
+        ("/drop-ins/?locality=atlantis", ["atlantis"]),
+    ],
+)
+def test_page_titles_do_not_keep_what_was_searched_for_in_the_history(
+    client, demo_site, url, words
+):
+    """The <title> is what the browser's history lists: on a shared device, what someone
+    searched or filtered for must not be read back there."""
+    html = client.get(url).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0].lower()
+    assert not [word for word in words if word in title], title
+
+
+def test_the_finders_calendar_link_carries_the_chosen_filters(client, demo_site):
+    html = client.get("/drop-ins/").content.decode()
+    assert 'href="/calendars/drop-ins.ics">Add the drop-ins to your calendar' in html
+    html = client.get("/drop-ins/?locality=north&day=monday").content.decode()
+    assert 'href="/calendars/drop-ins.ics?locality=north&amp;day=monday">Add these' in html
+    # A filter the finder reported as wrong is not passed on (the feed would refuse it).
+    html = client.get("/drop-ins/?locality=north&day=someday").content.decode()
+    assert 'href="/calendars/drop-ins.ics?locality=north">Add these' in html
+
+
 def test_search_finds_guidance_and_drop_ins(client, demo_site):
     html = client.get("/search/?q=coercive").content.decode()
     assert 'href="/guidance/coercive-control/"' in html

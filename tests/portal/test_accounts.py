@@ -102,6 +102,22 @@ def test_my_account_needs_sign_in_and_lists_organisations(client):
     assert b"Northgate Logistics Ltd" in response.content
 
 
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_staff_landing_on_my_account_get_a_link_to_the_staff_area(client, role):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    html = client.get("/accounts/profile/").content.decode()
+    assert (
+        '<a class="govuk-link govuk-!-font-weight-bold" href="/admin/">Go to the staff area' in html
+    )
+
+
+def test_people_without_a_staff_role_get_no_staff_area_link_on_my_account(client):
+    client.force_login(MembershipFactory().user)
+    assert b"staff area" not in client.get("/accounts/profile/").content
+
+
 def test_council_staff_are_recognised_by_a_verified_address_on_a_council_domain(settings):
     settings.COUNCIL_EMAIL_DOMAINS = ["riverside.gov.uk"]
     assert UserFactory(email="a@riverside.gov.uk").is_council_staff

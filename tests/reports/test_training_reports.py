@@ -1,7 +1,8 @@
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,6 +18,7 @@ from portal.attendance import services
 from portal.attendance.models import FeedbackResponse
 from portal.payments.models import Payment
 from portal.places import HoldingStatus
+from portal.reports.registry import Percent
 from tests.attendance import factories
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -115,11 +117,12 @@ def test_attendance_and_no_show_rates(figures):
     by_session = {row["pk"]: row for row in reports.attendance_by_session()}
     a, b = by_session[figures["a"].pk], by_session[figures["b"].pk]
     assert (a["booked"], a["marked"], a["present"], a["late"], a["absent"]) == (4, 4, 2, 1, 1)
-    assert (a["attendance_rate"], a["no_show_rate"]) == ("75%", "25%")
+    assert (a["attendance_rate"], a["no_show_rate"]) == (Percent(Decimal("0.75")), Percent.of(1, 4))
+    assert (str(a["attendance_rate"]), str(a["no_show_rate"])) == ("75%", "25%")
     assert (b["booked"], b["marked"], b["apologies"]) == (2, 1, 1)
-    assert (b["attendance_rate"], b["no_show_rate"]) == ("0%", "0%")
+    assert (str(b["attendance_rate"]), str(b["no_show_rate"])) == ("0%", "0%")
     by_course = {row["course"]: row for row in reports.attendance_by_course()}
-    assert by_course["DA awareness level 1"]["attendance_rate"] == "75%"
+    assert str(by_course["DA awareness level 1"]["attendance_rate"]) == "75%"
     assert by_course["Coercive control"]["marked"] == 1
 
 
@@ -167,7 +170,12 @@ def test_income_keeps_what_a_late_cancellation_kept(course_page, django_assert_n
 def test_feedback_scores_per_course(figures):
     (row,) = reports.feedback_by_course()
     assert row["course"] == "DA awareness level 1"
-    assert (row["responses"], row["average"], row["good_share"]) == (3, Decimal("3.7"), "67%")
+    assert (row["responses"], row["average"], row["good_share"]) == (
+        3,
+        Decimal("3.7"),
+        Percent.of(2, 3),
+    )
+    assert str(row["good_share"]) == "67%"
     assert FeedbackResponse.objects.count() == 3
 
 
@@ -212,6 +220,57 @@ def test_reports_export_as_xlsx_and_csv(staff_client, figures):
     response = client.get(url, {"export": "csv"})
     text = b"".join(response.streaming_content).decode()
     assert list(csv.reader(io.StringIO(text)))[1] == ["Business", "2", "2"]
+
+
+def test_rates_export_as_numbers_not_text(staff_client, figures):
+    """75% is the number 0.75 shown as a percentage in XLSX, and 75 in CSV (its heading says
+    "%"); a session with no one marked has an empty cell, not 0."""
+    client = staff_client(UserFactory(roles=["Commissioner"]))
+    url = reverse("service_report", args=["attendance-by-session"])
+    response = client.get(url, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    heading = [cell.value for cell in sheet[1]]
+    rate = heading.index("Attendance rate % (present or late)") + 1
+    no_show = heading.index("No-show rate % (absent without apologies)") + 1
+    first = sheet.cell(row=2, column=rate)
+    assert (first.value, first.data_type, first.number_format) == (0.75, "n", "0%")
+    assert sheet.cell(row=2, column=no_show).value == 0.25
+    response = client.get(url, {"export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["Attendance rate % (present or late)"] == "75"
+    assert rows[0]["No-show rate % (absent without apologies)"] == "25"
+    # On screen the rate reads as a percentage.
+    assert "<td>75%</td>" in client.get(url).text.replace(" ", "").replace("\n", "")
+
+
+def test_xlsx_exports_give_session_times_as_london_clocks_read_them(
+    staff_client, course_page, trainer
+):
+    summer = datetime(2026, 7, 1, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    factories.session(course_page, trainers=[trainer], starts_in=summer - timezone.now())
+    client = staff_client(UserFactory(roles=["Commissioner"]))
+    url = reverse("service_report", args=["attendance-by-session"])
+    response = client.get(url, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    heading = [cell.value for cell in sheet[1]]
+    assert sheet.cell(row=2, column=heading.index("Starts") + 1).value == datetime(2026, 7, 1, 10)
+
+
+def test_percent_of_nothing_is_an_empty_cell():
+    assert Percent.of(0, 0) is None
+    assert str(Percent.of(1, 8)) == "13%"  # half up, as on screen
+
+
+def test_council_staff_who_booked_as_themselves_count_as_council_not_individual(figures, trainer):
+    officer = factories.booking(
+        figures["b"], UserFactory(), audience=Audience.COUNCIL_STAFF, organisation=None
+    )
+    services.mark(figures["b"], officer.attendees.get(), "present", by=trainer)
+    assert reports.trained_by_sector() == [
+        {"sector": "Business", "places": 2, "people": 2},
+        {"sector": "Council", "places": 1, "people": 1},
+        {"sector": "Individual (no organisation)", "places": 1, "people": 1},
+    ]
 
 
 def test_the_date_filter_narrows_the_report(staff_client, figures):
