@@ -31,7 +31,8 @@ def _restore_migrated_data_after(item):
     )
     if transactional and not kwargs.get("serialized_rollback"):
         kwargs.update(transaction=True, serialized_rollback=True)
-        item.add_marker(pytest.mark.django_db(**kwargs))
+        # First, so it is the marker pytest-django reads (it takes the closest one).
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 def pytest_collection_finish(session):

@@ -58,22 +58,29 @@ def choose_another(page, field: str, choice: str) -> None:
 
 def pick_in_modal(page, choice: str) -> None:
     modal = page.locator(".modal-content")
-    modal.get_by_role("link", name=choice, exact=True).first.click()
+    link = modal.get_by_role("link", name=choice, exact=True).first
+    expect(link).to_be_visible(timeout=30_000)  # the chooser's listing loads after the modal
+    link.click()
     expect(modal).to_be_hidden()
 
 
 def pick_date(page, field: str, months_ahead: int = 1) -> str:
     """Open the field's date picker, pick the 15th of a later month; return what it wrote."""
+    close_date_pickers(page)  # typing in a date field opens its picker again: one at a time
     page.locator(field).click()
     picker = page.locator(".xdsoft_datetimepicker:visible")
     for _ in range(months_ahead):
         picker.locator(".xdsoft_next").first.click()
     picker.locator("td.xdsoft_date:not(.xdsoft_other_month)[data-date='15']").click()
-    page.locator("body").dispatch_event("mousedown")  # a click elsewhere closes the picker
-    expect(picker).to_be_hidden()
+    close_date_pickers(page)
     value = page.input_value(field)
     assert value, f"the date picker of {field} wrote nothing"
     return value[:10]
+
+
+def close_date_pickers(page) -> None:
+    page.locator("body").dispatch_event("mousedown")  # a click elsewhere closes a picker
+    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
 
 
 def save(page, button: str, message: str) -> None:

@@ -353,8 +353,6 @@ def test_a_worker_dying_on_the_last_attempt_leaves_the_message_failed(monkeypatc
 def test_connections_racing_to_deliver_one_message_send_it_once():
     import threading
 
-    from django.db import connections
-
     outbox = notify.send(notify.Recipient(email="x@example.com"), MESSAGE)
     mail.outbox.clear()  # Q_SYNC delivered it on commit: make it pending again, unclaimed
     OutboxMessage.objects.filter(pk=outbox.pk).update(
@@ -378,7 +376,6 @@ def test_connections_racing_to_deliver_one_message_send_it_once():
         thread.start()
     for thread in threads:
         thread.join()
-    connections.close_all()
     assert errors == []
     assert sorted(results) == ["sent"] + ["skipped"] * (racers - 1)
     assert len(mail.outbox) == 1
