@@ -5,7 +5,6 @@ median latency; asserts only that every response was a 200, never a timing.
 """
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+
+from tests.processes import free_port
 
 pytestmark = pytest.mark.bench
 
@@ -32,12 +33,6 @@ URLS = {
 }
 
 SEED_PUBLIC_SITE = "from cms import demo; demo.seed()"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _environment(var_dir: Path) -> dict:
@@ -97,7 +92,7 @@ def test_public_site_throughput(tmp_path):
             [python, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
         )
         assert done.returncode == 0, f"{command[0]} failed:\n{done.stderr[-3000:]}"
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             python,

@@ -98,16 +98,21 @@ def test_a_checkout_that_cannot_start_says_what_happened(client, paid_session):
     assert "try again" not in page.lower()
 
 
-def test_a_hold_that_lapses_unpaid_tells_the_booker(client, paid_session):
+def _held_place(paid_session, booker):
+    """A public place on the priced session, held while its booker pays by card."""
     from courses import services
 
-    booker = UserFactory()
-    booking = services.book(
+    return services.book(
         session=paid_session,
         user=booker,
         audience=Audience.PUBLIC,
         attendees=[services.AttendeeDetails(name="Sam Booker", email=booker.email)],
     )
+
+
+def test_a_hold_that_lapses_unpaid_tells_the_booker(client, paid_session):
+    booker = UserFactory()
+    booking = _held_place(paid_session, booker)
     mail.outbox.clear()
     places.expire_lapsed(now=booking.expires_at + timedelta(seconds=1))
     [email] = [m for m in mail.outbox if m.to == [booker.email]]
@@ -122,15 +127,8 @@ def test_a_hold_that_lapses_unpaid_tells_the_booker(client, paid_session):
 def test_a_lapsed_hold_respects_the_bookers_safe_contact_choices(
     settings, paid_session, preferences, expected
 ):
-    from courses import services
-
     booker = UserFactory(**preferences)
-    booking = services.book(
-        session=paid_session,
-        user=booker,
-        audience=Audience.PUBLIC,
-        attendees=[services.AttendeeDetails(name="Sam Booker", email=booker.email)],
-    )
+    booking = _held_place(paid_session, booker)
     mail.outbox.clear()
     places.expire_lapsed(now=timezone.now() + timedelta(days=1))
     sent = [m for m in mail.outbox if m.to == [booker.email]]

@@ -4,7 +4,6 @@ started as its own process, through which a paid booking completes."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,20 +21,15 @@ from portal.payments.models import Payment
 from portal.places import HoldingStatus
 from tests.courses import helpers
 from tests.factories import UserFactory
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def demo_stripe(settings):
     """`manage.py demo_stripe PORT` as `make run` starts it, the settings pointing at it."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
     env.update(DEBUG="1", STRIPE_WEBHOOK_SECRET=standin.WEBHOOK_SECRET)
     process = subprocess.Popen(

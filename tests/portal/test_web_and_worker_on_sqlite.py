@@ -9,7 +9,6 @@ import html
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,8 @@ from email import message_from_string
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOKERS = 8
@@ -69,12 +70,6 @@ def seed(bookers: int) -> dict:
         client.force_login(UserFactory(email=f"booker{n}@example.com"))
         cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     return {"session": session.pk, "cookies": cookies}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _environment(var_dir: Path) -> dict:
@@ -170,7 +165,7 @@ def _sent_emails(mail_dir: Path) -> list:
 def test_bookings_on_sqlite_with_the_worker_running_send_each_message_once(tmp_path):
     env = _environment(tmp_path)
     database = tmp_path / "portal.sqlite3"
-    port = _free_port()
+    port = free_port()
     logs = {"web server": tmp_path / "web.log", "worker": tmp_path / "worker.log"}
     processes = []
 
