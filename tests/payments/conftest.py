@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from portal.payments import services
+from portal.payments.services import base
 from tests.stripe_standin import sign, stripe_standin  # noqa: F401 - the fixture
 
 PURPOSE = "tests.thing"
@@ -36,7 +37,7 @@ def handler():
     recording = RecordingHandler()
     services.register_handler(PURPOSE, recording)
     yield recording
-    services._handlers.pop(PURPOSE)
+    base._handlers.pop(PURPOSE)
 
 
 def start(**overrides):

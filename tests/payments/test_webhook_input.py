@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from portal.payments import services
 from portal.payments.models import Payment, StripeEvent
+from portal.payments.services import webhooks
 from tests.payments.conftest import WEBHOOK_URL, post_event, start
 from tests.stripe_standin import sign
 
@@ -131,6 +131,6 @@ def test_a_payment_id_in_metadata_with_other_digits_is_not_a_payment(stripe_stan
         def to_dict(self):
             return {"metadata": {"payment_id": self.payment_id}}
 
-    assert services._metadata_payment_id(Named("²")) is None
-    assert services._metadata_payment_id(Named("١٢")) is None
-    assert services._metadata_payment_id(Named("12")) == 12
+    assert webhooks._metadata_payment_id(Named("²")) is None
+    assert webhooks._metadata_payment_id(Named("١٢")) is None
+    assert webhooks._metadata_payment_id(Named("12")) == 12
