@@ -768,6 +768,14 @@ def caller_account(caller: CallerDetails, *, by):
     return user
 
 
+def book_for_caller(*, caller: CallerDetails, by, **booking) -> Booking:
+    """`book` for someone who phoned, in their account (see `caller_account`), by staff
+    member `by`. A booking refused leaves no new account behind."""
+    with transaction.atomic():
+        user = caller_account(caller, by=by)
+        return book(user=user, booked_by_staff=by, **booking)
+
+
 def send_payment_link(booking: Booking, *, by) -> str:
     """Email the booker the card-payment page of their held booking (a booking staff took
     by phone); the link lasts as long as the hold. Returns the link. Raises BookingError when

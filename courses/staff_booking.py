@@ -146,16 +146,15 @@ def book_for_caller(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.caller_account(form.caller(), by=request.user)
-            booking = services.book(
+            booking = services.book_for_caller(
+                caller=form.caller(),
+                by=request.user,
                 session=session,
-                user=user,
                 audience=data["audience"],
                 attendees=form.attendees(),
                 organisation=data["organisation"],
                 pay_by=PaymentMethod.CARD if data["payment"] == FREE else data["payment"],
                 purchase_order=data["purchase_order"],
-                booked_by_staff=request.user,
             )
         except services.BookingError as exc:
             form.add_error(_field_for(exc.field, form), str(exc))

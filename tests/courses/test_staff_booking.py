@@ -119,7 +119,8 @@ def test_bad_input_is_told_next_to_its_field(
     assert response.status_code == 400
     form = response.context["form"]
     assert message in " ".join(form.errors[field])
-    assert f'href="#{form[field].id_for_label}"' in response.content.decode()
+    anchor = form[field].id_for_label or f"{form[field].auto_id}_0"  # radios: the first
+    assert f'href="#{anchor}"' in response.content.decode()
     assert not Booking.objects.exists()
 
 
@@ -141,6 +142,7 @@ def test_a_priced_place_is_invoiced_to_an_organisation(client, coordinator, home
     assert "£45.00 a place" in " ".join(free.context["form"].errors["payment"])
     no_po = client.post(reverse("courses_book_for_caller", args=[session.pk]), data)
     assert "purchase-order" in " ".join(no_po.context["form"].errors["purchase_order"])
+    assert not User.objects.filter(email="carol@example.com").exists()  # refused: no account
     client.post(
         reverse("courses_book_for_caller", args=[session.pk]), {**data, "purchase_order": "PO-1"}
     )
