@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from courses import selectors, services
-from courses.models import Attendee, Audience
+from courses.models import Attendee, Audience, CourseAudience
 from portal.models import AuditEvent
 from portal.places import HoldingStatus
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory
@@ -43,7 +43,9 @@ def org(training_session):
 
 @pytest.fixture(autouse=True)
 def business_price(training_session):
-    training_session.course.audiences.create(audience=Audience.BUSINESS, price_pence=0)
+    CourseAudience.objects.create(
+        course=training_session.course, audience=Audience.BUSINESS, price_pence=0
+    )
 
 
 def sign_in(client, user):
@@ -117,3 +119,30 @@ def test_admin_rights_are_only_for_their_own_organisation(org):
     assert not selectors.may_manage_booking(org["member"], theirs)
     assert selectors.may_manage_booking(org["member"], booking)  # they made it
     assert list(selectors.organisations_administered_by(org["member"])) == []
+
+
+def test_my_account_asks_no_more_of_the_database_for_more_bookings(client, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.courses import helpers
+
+    sign_in(client, org["admin"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("my_account")).status_code == 200
+        return len(captured)
+
+    queries()  # the first request fills caches (the site, content types)
+    before = queries()
+    for n in range(3):
+        session = helpers.session(org["booking"].session.course, days=20 + n)
+        services.book(
+            session=session,
+            user=org["member"],
+            audience=Audience.BUSINESS,
+            organisation=org["booking"].organisation,
+            attendees=[services.AttendeeDetails(f"Extra {n}", f"extra{n}@example.com")],
+        )
+    assert queries() == before
