@@ -30,3 +30,29 @@ def my_bookings(request) -> AccountSection | None:
 
 def confirmed_events(user) -> list[CalendarEvent]:
     return [services.calendar_event(a) for a in selectors.confirmed_places_of(user)]
+
+
+def organisation_bookings(request) -> AccountSection | None:
+    """For an admin of an organisation: its members and every booking made for it, each
+    leading to the booking's page, where they can cancel and transfer its places."""
+    organisations = []
+    for organisation in selectors.organisations_administered_by(request.user):
+        members = sorted(
+            organisation.membership_set.select_related("user"),
+            key=lambda m: (str(m.user).casefold(), m.user.email),
+        )
+        organisations.append(
+            {
+                "organisation": organisation,
+                "members": members,
+                "bookings": list(selectors.organisation_bookings(organisation)),
+            }
+        )
+    if not organisations:
+        return None
+    return AccountSection(
+        title="Your organisation's bookings",
+        template="courses/includes/organisation_bookings.html",
+        context={"organisations": organisations},
+        order=20,
+    )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.views.reports import ReportView
 
 from courses import selectors, services
+from courses.forms import FindBookingForm
 from courses.models import Attendee, Booking, Session
 from portal import audit, exports
 from portal.places import HoldingStatus
@@ -40,12 +41,14 @@ def session_people(request, pk: int):
         request,
         "courses/admin/session_people.html",
         {
+            "page_title": "Bookings and waiting list",
             "session": session,
             "taking": [b for b in bookings if b.takes_places],
             "waiting": [b for b in bookings if b.status == HoldingStatus.WAITING],
             "ended": [b for b in bookings if not b.is_active],
             "places_left": max(session.capacity - session.taken, 0),
             "can_offer": request.user.has_perm("courses.change_booking"),
+            "find_form": FindBookingForm(),
         },
     )
 

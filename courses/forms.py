@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -150,3 +152,22 @@ class PlacesCountForm(forms.Form):
 
 class TransferForm(AttendeeForm):
     pass
+
+
+# What courses.models.Booking.new_reference issues: "TR-" and six of its letters and digits.
+BOOKING_REFERENCE = re.compile(r"TR-[A-HJ-NP-Z2-9]{6}")
+
+
+class FindBookingForm(forms.Form):
+    reference = forms.CharField(
+        label="Booking reference", max_length=20, help_text="For example TR-AB3CD4."
+    )
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip().upper()
+        if not BOOKING_REFERENCE.fullmatch(reference):
+            raise ValidationError(
+                "Enter a booking reference as it was given: TR-, then six letters and digits, "
+                "for example TR-AB3CD4."
+            )
+        return reference

@@ -203,6 +203,16 @@ class Booking(PlaceHolding):
     organisation = models.ForeignKey(
         "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT
     )
+    # Set when a member of staff made the booking for the booker (who phoned), and when.
+    booked_by_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="course_bookings_taken",
+        help_text="The member of staff who booked for the booker (by phone).",
+    )
+    booked_by_staff_at = models.DateTimeField(null=True, blank=True)
     audience = models.CharField(max_length=20, choices=Audience.choices)
     unit_price_pence = models.PositiveIntegerField(default=0)
     payment_method = models.CharField(

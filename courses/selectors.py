@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.models import Attendee, Booking, CourseAudience, PaymentMethod, Session
+from portal.accounts.models import Organisation
 from portal.accounts.selectors import verified_emails
 from portal.crypto import blind_lookup
 from portal.places import TAKING_PLACES, HoldingStatus
@@ -141,3 +142,43 @@ def sessions_visible_to(user) -> QuerySet[Session]:
     if sees_every_session(user):
         return Session.objects.all()
     return Session.objects.filter(trainers=user)
+
+
+def booking_visible_to(user, reference: str) -> Booking | None:
+    """The booking with this reference if its session is in the staff member's scope
+    (`sessions_visible_to`); None for one outside it, as for one that does not exist."""
+    return (
+        Booking.objects.filter(reference=reference, session__in=sessions_visible_to(user))
+        .select_related("session__course", "booked_by", "booked_by_staff", "organisation")
+        .first()
+    )
+
+
+# Organisation admins: the bookings of the organisations they administer.
+
+
+def organisations_administered_by(user) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(membership__user=user, membership__is_admin=True).order_by(
+        "name"
+    )
+
+
+def may_manage_booking(user, booking: Booking) -> bool:
+    """The person who made the booking, or an admin of the organisation it is for."""
+    if booking.booked_by_id == user.pk:
+        return True
+    return booking.organisation_id is not None and (
+        organisations_administered_by(user).filter(pk=booking.organisation_id).exists()
+    )
+
+
+def organisation_bookings(organisation: Organisation) -> QuerySet[Booking]:
+    """Every booking made for the organisation, by any member (or by staff for one)."""
+    return (
+        Booking.objects.filter(organisation=organisation)
+        .select_related("session__course", "booked_by")
+        .prefetch_related("attendees")
+        .order_by("-session__starts_at", "pk")
+    )

@@ -119,23 +119,35 @@ def book(
     organisation: Organisation | None = None,
     pay_by: str = PaymentMethod.CARD,
     purchase_order: str = "",
+    booked_by_staff=None,
 ) -> Booking:
     """Book places for the named attendees: confirmed (free, or priced and invoiced to an
     organisation staff mark as invoiced), held while paying by card (priced), or on the
     waiting list when the session is full. One reference, one email to the booker and a
-    calendar invite to each attendee once the places are confirmed."""
+    calendar invite to each attendee once the places are confirmed.
+
+    `booked_by_staff`: the member of staff booking for `user` (who phoned). Staff vouch for
+    the caller's organisation and audience, so membership is not asked for; it is recorded on
+    the booking and the audit row is theirs."""
     if not attendees:
         raise BookingError("Name at least one attendee.", "attendees")
     if len(attendees) > 1 and organisation is None:
         raise BookingError(
             "To book more than one place, book for your organisation.", "organisation"
         )
-    if organisation is not None and not user.organisations.filter(pk=organisation.pk).exists():
+    vouched = booked_by_staff is not None
+    if (
+        organisation is not None
+        and not vouched
+        and not user.organisations.filter(pk=organisation.pk).exists()
+    ):
         raise BookingError("You can only book for an organisation you belong to.", "organisation")
     emails = [a.email.strip().lower() for a in attendees]
     if len(set(emails)) != len(emails):
         raise BookingError("Each attendee needs their own email address.", "attendees")
-    if audience not in eligible_audiences(user, organisation):
+    if audience not in Audience.values or (
+        not vouched and audience not in eligible_audiences(user, organisation)
+    ):
         raise BookingError("You cannot book at this price.", "audience")
     for email in emails:
         _check_attendee_eligible(audience, email, user, field="attendees")
@@ -174,13 +186,17 @@ def book(
                 unit_price_pence=price,
                 payment_method=PaymentMethod.INVOICE if invoiced else PaymentMethod.CARD,
                 purchase_order=purchase_order.strip() if invoiced else "",
+                booked_by_staff=booked_by_staff,
+                booked_by_staff_at=timezone.now() if vouched else None,
             )
             Attendee.objects.bulk_create(
                 [
                     Attendee(
                         booking=booking,
                         session=locked,
-                        user=_user_with_email(email),
+                        # A caller staff booked for: their account, even before they
+                        # verify its address, so their discreet choice holds for the invite.
+                        user=user if vouched and email == user.email else _user_with_email(email),
                         name=details.name.strip(),
                         email=email,
                         needs=details.needs.strip(),
@@ -188,7 +204,14 @@ def book(
                     for details, email in zip(attendees, emails, strict=True)
                 ]
             )
-            audit.record(user, audit.Action.CREATE, booking, event="booked", status=booking.status)
+            audit.record(
+                booked_by_staff or user,
+                audit.Action.CREATE,
+                booking,
+                event="booked",
+                status=booking.status,
+                **({"booked_for": user.pk} if vouched else {}),
+            )
             if booking.status == HoldingStatus.CONFIRMED:
                 _record_invoice(booking)
             _tell_booker(booking, "booking_made")
@@ -658,6 +681,7 @@ BOOKER_SUBJECTS = {
     "offer_expired": "Offer expired: booking {reference}",
     "payment_hold_expired": "Not paid in time: booking {reference} released",
     "session_cancelled": "Session cancelled: booking {reference}",
+    "payment_link": "Pay for booking {reference}",
 }
 
 
@@ -697,3 +721,80 @@ def feed_token(user, *, renew: bool = False) -> CalendarFeedToken:
 def tell_booker_hold_lapsed(booking: Booking) -> None:
     """The places held while the booker paid by card were released unpaid."""
     _tell_booker(booking, "payment_hold_expired")
+
+
+# Bookings taken by staff for someone who phoned.
+
+
+@dataclass(frozen=True)
+class CallerDetails:
+    name: str
+    email: str
+    phone: str = ""
+    discreet: bool = False
+
+
+def caller_account(caller: CallerDetails, *, by):
+    """The account a phoned-in booking is made in: the caller's own (found by email; an
+    account cannot be signed in to before its address is verified, so only the address's
+    owner ever sees it), or a new one with no password that they can claim by resetting it.
+    Staff only add what is missing (a phone number) and can turn discreet messages on,
+    never off: the caller's own choices stand."""
+    from portal.accounts.models import User
+
+    email = caller.email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        created = user is None
+        if created:
+            user = User.objects.create_user(email, first_name=caller.name.strip()[:150])
+        changed = []
+        if caller.phone.strip() and not user.phone:
+            user.phone = caller.phone.strip()
+            changed.append("phone")
+        if caller.discreet and not user.discreet_mode:
+            user.discreet_mode = True
+            changed.append("discreet_mode")
+        if changed:
+            user.save(update_fields=changed)
+        if created or changed:
+            audit.record(
+                by,
+                audit.Action.CREATE if created else audit.Action.CHANGE,
+                user,
+                event="caller_account",
+                fields=changed,
+            )
+    return user
+
+
+def book_for_caller(*, caller: CallerDetails, by, **booking) -> Booking:
+    """`book` for someone who phoned, in their account (see `caller_account`), by staff
+    member `by`. A booking refused leaves no new account behind."""
+    with transaction.atomic():
+        user = caller_account(caller, by=by)
+        return book(user=user, booked_by_staff=by, **booking)
+
+
+def send_payment_link(booking: Booking, *, by) -> str:
+    """Email the booker the card-payment page of their held booking (a booking staff took
+    by phone); the link lasts as long as the hold. Returns the link. Raises BookingError when
+    the booking is not waiting for payment or the payment page cannot be opened."""
+    from portal.payments.services import PaymentError
+
+    booking = Booking.objects.select_related("session__course", "booked_by").get(pk=booking.pk)
+    if booking.status != HoldingStatus.HELD or booking.expires_at <= timezone.now():
+        raise BookingError("This booking is no longer waiting for payment.")
+    try:
+        payment = course_payments.start_checkout(booking)
+    except PaymentError as exc:
+        raise BookingError(f"The card payment page could not be opened: {exc}") from exc
+    with transaction.atomic():
+        _tell_booker(
+            booking,
+            "payment_link",
+            pay_url=payment.checkout_url,
+            held_until=timezone.localtime(booking.expires_at),
+        )
+        audit.record(by, audit.Action.CHANGE, booking, event="payment_link_sent")
+    return payment.checkout_url

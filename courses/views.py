@@ -228,7 +228,8 @@ def _own_booking(request, reference: str) -> Booking:
     booking = get_object_or_404(
         Booking.objects.select_related("session__course", "organisation"), reference=reference
     )
-    if booking.booked_by_id != request.user.pk:
+    # The booker, or an admin of the organisation it is for; anyone else: as for no booking.
+    if not selectors.may_manage_booking(request.user, booking):
         raise Http404("No such booking.")
     return booking
 

@@ -13,8 +13,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses import admin_views, selectors
+from courses import admin_views, selectors, staff_booking
 from courses.models import Session, Topic
+from portal import identifiers  # noqa: F401 - registers the strict converters
 
 
 class PlacesColumn(Column):
@@ -134,6 +135,37 @@ def register_session_people_urls():
             name="courses_attendee_export",
         ),
         path(
+            "course-sessions/<int:pk>/people/book/",
+            staff_booking.book_for_caller,
+            name="courses_book_for_caller",
+        ),
+        path("course-bookings/", staff_booking.find_booking, name="courses_find_booking"),
+        path(
+            "course-bookings/<booking_ref:reference>/",
+            staff_booking.booking_detail,
+            name="courses_staff_booking",
+        ),
+        path(
+            "course-bookings/<booking_ref:reference>/cancel/",
+            staff_booking.cancel_booking,
+            name="courses_staff_cancel_booking",
+        ),
+        path(
+            "course-bookings/<booking_ref:reference>/places/<int:attendee_pk>/cancel/",
+            staff_booking.cancel_attendee,
+            name="courses_staff_cancel_attendee",
+        ),
+        path(
+            "course-bookings/<booking_ref:reference>/places/<int:attendee_pk>/transfer/",
+            staff_booking.transfer,
+            name="courses_staff_transfer",
+        ),
+        path(
+            "course-bookings/<booking_ref:reference>/payment-link/",
+            staff_booking.resend_payment_link,
+            name="courses_staff_payment_link",
+        ),
+        path(
             "course-invoices/",
             admin_views.InvoicesOwedView.as_view(),
             name="courses_invoices_owed",
@@ -166,3 +198,15 @@ def invoices_menu_item():
 @hooks.register("register_admin_viewset")
 def register_session_viewset():
     return SessionViewSet("course_sessions")
+
+
+class FindBookingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(staff_booking.CHANGE_BOOKING)
+
+
+@hooks.register("register_admin_menu_item")
+def find_booking_menu_item():
+    return FindBookingMenuItem(
+        "Find a booking", reverse("courses_find_booking"), icon_name="search", order=211
+    )

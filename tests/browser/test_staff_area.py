@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.fixtures import sign_in_to_staff_area
+from tests.browser.fixtures import assert_no_axe_violations, sign_in_to_staff_area
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -118,6 +118,8 @@ def test_a_coordinator_adds_and_edits_a_course_session(page, demo):
     session.refresh_from_db()
     assert session.course.title == "Operation Encompass for schools"
 
+    book_for_a_caller_and_find_it(page, session)
+
     for url in [
         "/admin/course_sessions/",
         f"/admin/course-sessions/{session.pk}/people/",
@@ -131,6 +133,44 @@ def test_a_coordinator_adds_and_edits_a_course_session(page, demo):
         "/admin/service-reports/",
     ]:
         open_screen(page, url)
+
+
+def book_for_a_caller_and_find_it(page, session) -> None:
+    """The coordinator takes a booking by phone from the session's people, then finds it
+    again by the reference the caller reads out."""
+    from courses.models import Booking
+
+    open_screen(page, f"/admin/course-sessions/{session.pk}/people/")
+    page.get_by_role("link", name="Book for a caller").click()
+    expect(page.get_by_role("heading", name="Book for a caller")).to_be_visible()
+    page.get_by_role("button", name="Book the places").click()  # nothing filled in yet
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    # The form comes back with 400 Bad Request, which Chromium logs; nothing else may be.
+    assert page.console_errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+    page.console_errors.clear()
+    assert_quiet(page)
+    assert_no_axe_violations(page)
+    page.get_by_label("Caller's full name").fill("Priya Caller")
+    page.get_by_label("Caller's email address").fill("priya@partner.example.org")
+    page.get_by_label("Caller's phone number (optional)").fill("07700 900456")
+    page.get_by_label("Partner agency: Free").check()
+    page.get_by_label("None: the price is free").check()
+    page.get_by_role("button", name="Book the places").click()
+    expect(page.locator(".messages")).to_contain_text("confirmed")
+    booking = Booking.objects.get(session=session)
+    assert booking.booked_by_staff.email == "coordinator@council.example.gov.uk"
+    expect(page.locator("#booked-by-staff")).to_be_visible()
+    assert_quiet(page)
+    assert_no_axe_violations(page)
+
+    open_screen(page, "/admin/course-bookings/")
+    page.get_by_label("Booking reference").fill(booking.reference.lower())
+    page.get_by_role("button", name="Find the booking").click()
+    page.wait_for_url(f"**/admin/course-bookings/{booking.reference}/")
+    expect(page.get_by_text("Priya Caller").first).to_be_visible()
+    assert_quiet(page)
 
 
 def test_an_editor_adds_a_drop_in_with_a_cancelled_date_and_edits_pages(page, demo):
