@@ -74,8 +74,12 @@ def register(request, source_key: str, pk: int):
     form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)
     if request.method == "POST":
         if "mark_all_present" in request.POST:
-            changed = services.mark_all_present(occurrence, by=request.user)
-            messages.success(request, f"Marked {changed} more as present.")
+            try:
+                changed = services.mark_all_present(occurrence, by=request.user)
+            except services.RegisterError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Marked {changed} more as present.")
             return redirect(request.path)
         if form.is_valid():
             try:
@@ -86,18 +90,25 @@ def register(request, source_key: str, pk: int):
                 messages.success(request, "Register saved.")
                 return redirect(request.path)
     title = source.title(occurrence)
-    # The register names people: every time it is shown is a staff view of personal data.
-    audit.record_view(request, occurrence)
+    starts_at = timezone.localtime(source.starts_at(occurrence))
+    ends_at = timezone.localtime(source.ends_at(occurrence))
+    when = f"{starts_at:%A %-d %B %Y}, {starts_at:%H:%M} to {ends_at:%H:%M}"
+    place = source.place(occurrence)
+    # The register names people and what they need: every time it is shown is a staff view
+    # of personal data, recorded with how many people's access needs it showed.
+    audit.record_view(
+        request, occurrence, access_needs_shown=sum(1 for row in rows if row.entry.needs)
+    )
     return TemplateResponse(
         request,
         "attendance/admin/register.html",
         {
             "form": form,
             "title": title,
-            "starts_at": timezone.localtime(source.starts_at(occurrence)),
-            "ends_at": timezone.localtime(source.ends_at(occurrence)),
+            "not_started": services.not_started_message(source, occurrence),
             "unmarked": sum(1 for row in rows if not row.mark),
-            "header_title": f"Register: {title}",
-            "page_title": "Register",
+            "header_title": f"Register: {title}, {when}",
+            "page_title": f"Register: {title}",
+            "page_subtitle": f"{when}, {place}" if place else when,
         },
     )

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from portal.attendance.models import ATTENDED, AttendanceMark
-from portal.attendance.registry import ExpectedPerson, RegisterSource, sources
+from portal.attendance.registry import ExpectedPerson, RegisterSource, name_order, sources
 
 
 @dataclass(frozen=True)
@@ -24,22 +24,26 @@ class RegisterRow:
 
 
 def register_rows(source: RegisterSource, occurrence) -> list[RegisterRow]:
-    """Everyone expected, plus anyone marked who is no longer expected (they cancelled
-    after being marked), each with their mark if they have one."""
+    """Everyone expected, in name order (natural: see `name_order`), then anyone marked who
+    is no longer expected (they cancelled after being marked), each with their mark if any."""
     marks = {
         m.person_id: m
         for m in AttendanceMark.objects.filter(
             occurrence_type=source.occurrence_type(), occurrence_id=occurrence.pk
         )
     }
-    expected = source.expected(occurrence)
+    expected = sorted(source.expected(occurrence), key=lambda entry: name_order(entry.name))
     rows = [RegisterRow(entry, marks.pop(entry.person.pk, None)) for entry in expected]
     if marks:
         people = source.person_model.objects.in_bulk(list(marks))
-        rows += [
-            RegisterRow(ExpectedPerson(people[pk], str(people[pk]), "No longer booked"), mark)
-            for pk, mark in marks.items()
+        gone = [
+            ExpectedPerson(people[pk], str(people[pk]), "No longer booked")
+            for pk in marks
             if pk in people
+        ]
+        rows += [
+            RegisterRow(entry, marks[entry.person.pk])
+            for entry in sorted(gone, key=lambda entry: name_order(entry.name))
         ]
     return rows
 

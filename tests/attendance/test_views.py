@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.attendance import services
 from portal.attendance.models import FeedbackResponse
@@ -44,6 +45,50 @@ def test_the_trainer_saves_the_register_and_marks_all_present(
     assert response.status_code == 302
     statuses = dict(services.marks_of(past_session).values_list("person_id", "status"))
     assert statuses == {attendee.pk: "late", other.pk: "present"}
+
+
+def test_the_heading_names_the_course_date_time_and_venue_and_needs_are_shown_audited(
+    staff_client, past_session, trainer, learner
+):
+    from portal.audit import AuditEvent
+
+    attendee = _book(past_session, learner)
+    attendee.needs = "Hearing loop"
+    attendee.save()
+    response = staff_client(trainer).get(_register_url(past_session))
+    html = response.content.decode()
+    starts = timezone.localtime(past_session.starts_at)
+    heading = html[html.index("<h1") : html.index("</h1>")]
+    for part in (
+        "Register: DA awareness level 1",
+        f"{starts:%A %-d %B %Y}, {starts:%H:%M} to",
+        "Civic Centre, Riverside",
+    ):
+        assert part in heading
+    assert "Access or dietary needs:</strong> Hearing loop" in html
+    event = AuditEvent.objects.filter(action="view", target_id=str(past_session.pk)).get()
+    assert event.actor == trainer
+    assert event.detail["access_needs_shown"] == 1
+
+
+def test_a_register_opens_before_the_session_but_saving_it_is_refused(
+    staff_client, upcoming_session, trainer, learner
+):
+    attendee = _book(upcoming_session, learner)
+    client = staff_client(trainer)
+    url = _register_url(upcoming_session)
+    opened = client.get(url).content.decode()
+    assert "This register can be taken once it starts" in opened
+    assert "Zoë Learner" in opened
+    response = client.post(url, {f"person-{attendee.pk}": "late"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("This register can be taken once it starts") == 2
+    # What was chosen is still chosen, not lost.
+    assert 'value="late" checked' in html.replace(f'id="id_person-{attendee.pk}_1" ', "")
+    response = client.post(url, {"mark_all_present": "1"}, follow=True)
+    assert "This register can be taken once it starts" in response.content.decode()
+    assert not services.marks_of(upcoming_session).exists()
 
 
 def test_a_bad_status_gets_a_message_not_an_error(staff_client, past_session, trainer, learner):
@@ -150,7 +195,10 @@ def test_no_certificate_for_someone_else_or_before_the_session_ends(
     mark = _marked(past_session, _book(past_session, learner), "present", trainer)
     client.force_login(UserFactory())
     assert client.get(reverse("attendance:my_certificate", args=[mark.pk])).status_code == 404
-    early = _marked(upcoming_session, _book(upcoming_session, learner), "present", trainer)
+    import time_machine
+
+    with time_machine.travel(upcoming_session.starts_at + timedelta(minutes=10)):
+        early = _marked(upcoming_session, _book(upcoming_session, learner), "present", trainer)
     client.force_login(learner)
     assert client.get(reverse("attendance:my_certificate", args=[early.pk])).status_code == 404
 
