@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses import admin_views, selectors
+from courses import admin_views, invoices, selectors
 from courses.models import Session, Topic
 
 
@@ -142,6 +142,11 @@ def register_session_people_urls():
             "course-invoices/<int:booking_pk>/paid/",
             admin_views.mark_invoice_paid,
             name="courses_invoice_paid",
+        ),
+        path(
+            "course-invoices/<int:booking_pk>/invoice.pdf",
+            invoices.staff_invoice,
+            name="courses_invoice_pdf",
         ),
         path(
             "course-invoices/<int:booking_pk>/credited/",
