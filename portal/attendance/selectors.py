@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import Avg, Count
 from django.utils import timezone
 
-from portal.attendance.models import ATTENDED, AttendanceMark
+from portal.attendance.models import ATTENDED, AttendanceMark, FeedbackResponse
 from portal.attendance.registry import ExpectedPerson, RegisterSource, name_order, sources
 
 
@@ -57,6 +57,55 @@ def mark_counts(source: RegisterSource, occurrence_ids: list[int]) -> dict[int, 
         .annotate(n=Count("pk"))
     )
     return {row["occurrence_id"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    occurrence: object
+    title: str
+    starts_at: datetime
+    responses: int
+    average: Decimal
+
+
+def feedback_summaries(source: RegisterSource, user) -> list[FeedbackSummary]:
+    """The occurrences this member of staff may see (the source's scope, e.g. courses'
+    `sessions_visible_to`) that have feedback: how many responded and the average rating,
+    newest first, in two queries."""
+    rows = (
+        FeedbackResponse.objects.filter(
+            occurrence_type=source.occurrence_type(),
+            occurrence_id__in=source.occurrences_for(user).values("pk"),
+        )
+        .values("occurrence_id")
+        .annotate(n=Count("pk"), average=Avg("rating"))
+        .order_by()
+    )
+    totals = {row["occurrence_id"]: row for row in rows}
+    occurrences = source.queryset().in_bulk(list(totals))
+    summaries = [
+        FeedbackSummary(
+            occurrence,
+            source.title(occurrence),
+            timezone.localtime(source.starts_at(occurrence)),
+            totals[pk]["n"],
+            one_decimal(totals[pk]["average"]),
+        )
+        for pk, occurrence in occurrences.items()
+    ]
+    return sorted(summaries, key=lambda summary: summary.starts_at, reverse=True)
+
+
+def one_decimal(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def feedback_of(source: RegisterSource, occurrence) -> list[FeedbackResponse]:
+    return list(
+        FeedbackResponse.objects.filter(
+            occurrence_type=source.occurrence_type(), occurrence_id=occurrence.pk
+        ).order_by("-submitted_at", "pk")
+    )
 
 
 @dataclass(frozen=True)

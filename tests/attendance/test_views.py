@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
@@ -289,3 +290,54 @@ def test_an_old_feedback_link_has_expired(client, past_session, trainer, learner
     with time_machine.travel(services.FEEDBACK_LINK_LIFETIME + timedelta(days=1)):
         response = client.get(url)
     assert response.status_code == 410 and "expired" in response.content.decode()
+
+
+def _feedback_given(session, trainer, ratings_and_comments):
+    for n, (rating, comment) in enumerate(ratings_and_comments):
+        attendee = _book(session, UserFactory(email=f"fb{n}-{session.pk}@example.org"))
+        mark = _marked(session, attendee, "present", trainer)
+        services.submit_feedback(services.feedback_token(mark), rating=rating, comment=comment)
+
+
+def test_a_coordinator_reads_feedback_comments_with_the_averages_audited(
+    staff_client, past_session, trainer, coordinator, django_assert_max_num_queries
+):
+    from portal.audit import AuditEvent
+
+    _feedback_given(past_session, trainer, [(5, "Really useful."), (4, ""), (4, "Clear <b>")])
+    client = staff_client(coordinator)
+    with django_assert_max_num_queries(40):
+        listing = client.get(reverse("attendance_feedback_list")).content.decode()
+    url = reverse("attendance_feedback", args=["courses.session", past_session.pk])
+    assert f'href="{url}"' in listing and "<td>4.3</td>" in listing
+    page = client.get(url).content.decode()
+    assert "3 responses, average rating <strong>4.3</strong> out of 5" in page
+    assert "Really useful." in page and "Clear &lt;b&gt;" in page
+    # Comments are shown, not who gave them.
+    assert "fb0-" not in page
+    viewed = AuditEvent.objects.filter(action="view", target_id=str(past_session.pk)).get()
+    assert viewed.actor == coordinator and viewed.detail["feedback_responses"] == 3
+
+
+def test_feedback_is_for_those_who_read_it_within_their_scope(staff_client, past_session, trainer):
+    _feedback_given(past_session, trainer, [(2, "Too long.")])
+    url = reverse("attendance_feedback", args=["courses.session", past_session.pk])
+    from django.test import Client
+
+    from tests.staff import sign_in_to_staff_area
+
+    def signed_in(user):
+        client = Client()
+        sign_in_to_staff_area(client, user)
+        return client
+
+    for role in ("Trainer", "Commissioner"):
+        client = signed_in(UserFactory(roles=[role]))
+        assert client.get(reverse("attendance_feedback_list")).status_code in (302, 403), role
+        assert client.get(url).status_code in (302, 403), role
+    # A reader of feedback outside the session's scope gets the 404 of no such session.
+    reader = UserFactory(roles=["Trainer"])
+    reader.user_permissions.add(Permission.objects.get(codename="view_feedbackresponse"))
+    client = signed_in(reader)
+    assert "Too long." not in client.get(reverse("attendance_feedback_list")).content.decode()
+    assert client.get(url).status_code == 404
