@@ -45,11 +45,21 @@ class CourseSessionRegister(RegisterSource):
 
     def expected(self, occurrence: Session) -> list[ExpectedPerson]:
         attendees = _confirmed(occurrence.attendees.all()).select_related("booking__organisation")
-        # Names are encrypted: sorted here, after decrypting, not by the database.
+        # The register puts them in name order (names are encrypted: sorted after decrypting).
         return [
-            ExpectedPerson(a, a.name, a.booking.organisation.name if a.booking.organisation else "")
-            for a in sorted(attendees.order_by("pk"), key=lambda a: a.name.casefold())
+            ExpectedPerson(
+                a,
+                a.name,
+                a.booking.organisation.name if a.booking.organisation else "",
+                needs=a.needs.strip(),
+            )
+            for a in attendees.order_by("pk")
         ]
+
+    def place(self, occurrence: Session) -> str:
+        if occurrence.online:
+            return "Online"
+        return ", ".join(line.strip(" ,") for line in occurrence.venue.splitlines() if line.strip())
 
     def expected_counts(self, occurrence_ids: list[int]) -> dict[int, int]:
         rows = (

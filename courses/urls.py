@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses import views
+from courses import invoices, views
 from portal import identifiers  # noqa: F401 - registers the strict converters
 
 app_name = "courses"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/<int:pk>/book/", views.book, name="book"),
     path("bookings/<booking_ref:reference>/", views.booking_detail, name="booking"),
     path("bookings/<booking_ref:reference>/pay/", views.pay, name="pay"),
+    path("bookings/<booking_ref:reference>/invoice.pdf", invoices.booker_invoice, name="invoice"),
     path("bookings/<booking_ref:reference>/cancel/", views.cancel_booking, name="cancel"),
     path(
         "bookings/<booking_ref:reference>/places/<int:pk>/cancel/",

@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses import admin_views, selectors, staff_booking
+from courses import admin_views, invoices, selectors, staff_booking
 from courses.models import Session, Topic
 from portal import identifiers  # noqa: F401 - registers the strict converters
 
@@ -174,6 +174,11 @@ def register_session_people_urls():
             "course-invoices/<int:booking_pk>/paid/",
             admin_views.mark_invoice_paid,
             name="courses_invoice_paid",
+        ),
+        path(
+            "course-invoices/<int:booking_pk>/invoice.pdf",
+            invoices.staff_invoice,
+            name="courses_invoice_pdf",
         ),
         path(
             "course-invoices/<int:booking_pk>/credited/",

@@ -299,6 +299,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # would hold an outbox claim, and a worker, until the task is killed).
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Community DA Service")
+# The service's postal address, comma-separated, printed on invoices under its name.
+SERVICE_ADDRESS = os.environ.get("SERVICE_ADDRESS", "")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <noreply@portal.example.org.uk>"
 )

@@ -11,7 +11,7 @@ from fpdf import FPDF
 from portal.attendance.registry import CertificateDetails
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """The built-in PDF fonts cover Latin-1; letters outside it lose their accents rather
     than the whole certificate failing (e.g. "Ł" becomes "L" only if it decomposes)."""
     out = []
@@ -27,8 +27,8 @@ def _printable(text: str) -> str:
 
 def render(details: CertificateDetails, reference: str, verify_url: str) -> bytes:
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(_printable(f"Certificate of attendance: {details.title}"))
-    pdf.set_author(_printable(settings.SERVICE_NAME))
+    pdf.set_title(printable(f"Certificate of attendance: {details.title}"))
+    pdf.set_author(printable(settings.SERVICE_NAME))
     pdf.set_auto_page_break(auto=False)
     # Uncompressed: a one-page certificate stays small, and its text stays searchable.
     pdf.set_compression(False)
@@ -38,7 +38,7 @@ def render(details: CertificateDetails, reference: str, verify_url: str) -> byte
 
     def line(text: str, size: int, style: str = "", gap: float = 4) -> None:
         pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(0, size * 0.5, _printable(text), align="C")
+        pdf.multi_cell(0, size * 0.5, printable(text), align="C")
         pdf.ln(gap)
 
     pdf.set_y(32)

@@ -7,6 +7,8 @@ Django starts (`autodiscover_modules("registers")`).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,6 +25,24 @@ class ExpectedPerson:
     person: models.Model
     name: str
     detail: str = ""
+    # What the person told us they need to take part (access, diet): shown on the register.
+    needs: str = ""
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def name_order(name: str) -> list:
+    """The sort key for people's names on a register, in natural order: case and accents
+    aside ("émile" beside "Emma"), numbers by value ("Group 2" before "Group 10"). Names are
+    encrypted, so registers sort them in Python with this, never in the database."""
+    plain = "".join(
+        char
+        for char in unicodedata.normalize("NFKD", name.strip())
+        if not unicodedata.combining(char)
+    ).casefold()
+    # re.split with a group alternates text and digits, so each position compares like with like.
+    return [int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(plain))]
 
 
 @dataclass(frozen=True)
@@ -73,6 +93,10 @@ class RegisterSource:
 
     def ends_at(self, occurrence) -> datetime:
         return getattr(occurrence, self.ends_at_field)
+
+    def place(self, occurrence) -> str:
+        """Where it is held, on one line, for the register's heading ("Online" or a venue)."""
+        return ""
 
     def expected(self, occurrence) -> list[ExpectedPerson]:
         raise NotImplementedError

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
+from django.db.models import Avg, Count
 from django.utils import timezone
 
-from portal.attendance.models import ATTENDED, AttendanceMark
-from portal.attendance.registry import ExpectedPerson, RegisterSource, sources
+from portal.attendance.models import ATTENDED, AttendanceMark, FeedbackResponse
+from portal.attendance.registry import ExpectedPerson, RegisterSource, name_order, sources
 
 
 @dataclass(frozen=True)
@@ -24,22 +24,26 @@ class RegisterRow:
 
 
 def register_rows(source: RegisterSource, occurrence) -> list[RegisterRow]:
-    """Everyone expected, plus anyone marked who is no longer expected (they cancelled
-    after being marked), each with their mark if they have one."""
+    """Everyone expected, in name order (natural: see `name_order`), then anyone marked who
+    is no longer expected (they cancelled after being marked), each with their mark if any."""
     marks = {
         m.person_id: m
         for m in AttendanceMark.objects.filter(
             occurrence_type=source.occurrence_type(), occurrence_id=occurrence.pk
         )
     }
-    expected = source.expected(occurrence)
+    expected = sorted(source.expected(occurrence), key=lambda entry: name_order(entry.name))
     rows = [RegisterRow(entry, marks.pop(entry.person.pk, None)) for entry in expected]
     if marks:
         people = source.person_model.objects.in_bulk(list(marks))
-        rows += [
-            RegisterRow(ExpectedPerson(people[pk], str(people[pk]), "No longer booked"), mark)
-            for pk, mark in marks.items()
+        gone = [
+            ExpectedPerson(people[pk], str(people[pk]), "No longer booked")
+            for pk in marks
             if pk in people
+        ]
+        rows += [
+            RegisterRow(entry, marks[entry.person.pk])
+            for entry in sorted(gone, key=lambda entry: name_order(entry.name))
         ]
     return rows
 
@@ -53,6 +57,55 @@ def mark_counts(source: RegisterSource, occurrence_ids: list[int]) -> dict[int, 
         .annotate(n=Count("pk"))
     )
     return {row["occurrence_id"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    occurrence: object
+    title: str
+    starts_at: datetime
+    responses: int
+    average: Decimal
+
+
+def feedback_summaries(source: RegisterSource, user) -> list[FeedbackSummary]:
+    """The occurrences this member of staff may see (the source's scope, e.g. courses'
+    `sessions_visible_to`) that have feedback: how many responded and the average rating,
+    newest first, in two queries."""
+    rows = (
+        FeedbackResponse.objects.filter(
+            occurrence_type=source.occurrence_type(),
+            occurrence_id__in=source.occurrences_for(user).values("pk"),
+        )
+        .values("occurrence_id")
+        .annotate(n=Count("pk"), average=Avg("rating"))
+        .order_by()
+    )
+    totals = {row["occurrence_id"]: row for row in rows}
+    occurrences = source.queryset().in_bulk(list(totals))
+    summaries = [
+        FeedbackSummary(
+            occurrence,
+            source.title(occurrence),
+            timezone.localtime(source.starts_at(occurrence)),
+            totals[pk]["n"],
+            one_decimal(totals[pk]["average"]),
+        )
+        for pk, occurrence in occurrences.items()
+    ]
+    return sorted(summaries, key=lambda summary: summary.starts_at, reverse=True)
+
+
+def one_decimal(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def feedback_of(source: RegisterSource, occurrence) -> list[FeedbackResponse]:
+    return list(
+        FeedbackResponse.objects.filter(
+            occurrence_type=source.occurrence_type(), occurrence_id=occurrence.pk
+        ).order_by("-submitted_at", "pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,28 @@ def _check_may_take(source: RegisterSource, user, occurrence) -> None:
         raise PermissionDenied("Only this session's trainers and coordinators take its register.")
 
 
+def not_started_message(source: RegisterSource, occurrence) -> str:
+    """Why the register cannot be taken yet, or "" once the occurrence has started."""
+    starts_at = source.starts_at(occurrence)
+    if starts_at <= timezone.now():
+        return ""
+    local = timezone.localtime(starts_at)
+    return (
+        f"This register can be taken once it starts, at {local:%H:%M} on {local:%A %-d %B %Y}. "
+        "Until then you can open it to see who is coming and what they need."
+    )
+
+
+def _check_started(source: RegisterSource, occurrence) -> None:
+    # Checked on the locked row, so a session moved later meanwhile is refused too.
+    if message := not_started_message(source, occurrence):
+        raise RegisterError(message)
+
+
 @transaction.atomic
 def take_register(occurrence: models.Model, statuses: Mapping[int, str], *, by) -> int:
     """Record each person's status (person pk -> status); returns how many marks changed.
+    Refused (RegisterError) before the occurrence starts: it may be opened, not taken.
 
     The occurrence row is locked so that two people saving the same register at once
     cannot both create a person's mark.
@@ -73,6 +92,7 @@ def take_register(occurrence: models.Model, statuses: Mapping[int, str], *, by) 
     source = source_for(occurrence)
     _check_may_take(source, by, occurrence)
     occurrence = source.model.objects.select_for_update().get(pk=occurrence.pk)
+    _check_started(source, occurrence)
     expected = {entry.person.pk for entry in source.expected(occurrence)}
     existing = {mark.person_id: mark for mark in marks_of(occurrence)}
     changed = 0
@@ -97,6 +117,7 @@ def mark_all_present(occurrence: models.Model, *, by) -> int:
     source = source_for(occurrence)
     _check_may_take(source, by, occurrence)
     occurrence = source.model.objects.select_for_update().get(pk=occurrence.pk)
+    _check_started(source, occurrence)
     marked = set(marks_of(occurrence).values_list("person_id", flat=True))
     changed = 0
     for entry in source.expected(occurrence):

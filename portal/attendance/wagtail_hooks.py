@@ -18,6 +18,12 @@ def register_admin_urls():
             admin_views.register,
             name="attendance_register",
         ),
+        path("feedback/", admin_views.feedback_list, name="attendance_feedback_list"),
+        path(
+            "feedback/<model_label:source_key>/<int:pk>/",
+            admin_views.feedback,
+            name="attendance_feedback",
+        ),
     ]
 
 
@@ -30,6 +36,18 @@ class RegistersMenuItem(MenuItem):
 def registers_menu_item():
     return RegistersMenuItem(
         "Registers", reverse("attendance_registers"), icon_name="tasks", order=205
+    )
+
+
+class FeedbackMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.reads_feedback(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def feedback_menu_item():
+    return FeedbackMenuItem(
+        "Feedback comments", reverse("attendance_feedback_list"), icon_name="comment", order=120
     )
 
 

@@ -130,11 +130,61 @@ def test_feedback_is_asked_once_of_those_who_came_after_a_past_session(
 def test_feedback_for_a_register_taken_during_the_session_waits_until_it_ends(
     upcoming_session, trainer, learner
 ):
+    import time_machine
+
     (attendee,) = _attendees(upcoming_session, learner, 1)
-    services.mark_all_present(upcoming_session, by=trainer)
+    with time_machine.travel(upcoming_session.starts_at + timedelta(minutes=10), tick=False):
+        services.mark_all_present(upcoming_session, by=trainer)
     assert not _feedback_messages().exists()
     assert services.send_due_feedback() == 0
     after = upcoming_session.ends_at + timedelta(minutes=5)
     assert services.send_due_feedback(now=after) == 1
     assert services.send_due_feedback(now=after) == 0
     assert _feedback_messages().count() == 1
+
+
+def test_a_register_cannot_be_taken_before_the_session_starts(upcoming_session, trainer, learner):
+    import time_machine
+
+    (attendee,) = _attendees(upcoming_session, learner, 1)
+    for take in (
+        lambda: services.take_register(upcoming_session, {attendee.pk: "present"}, by=trainer),
+        lambda: services.mark_all_present(upcoming_session, by=trainer),
+    ):
+        with pytest.raises(services.RegisterError, match="can be taken once it starts, at"):
+            take()
+    assert not services.marks_of(upcoming_session).exists()
+    with time_machine.travel(upcoming_session.starts_at, tick=False):
+        assert services.mark_all_present(upcoming_session, by=trainer) == 1
+
+
+@pytest.mark.parametrize(
+    "names, ordered",
+    [
+        (
+            ["zoë", "Adam", "adam 10", "Adam 2", "Émile", "emma", "Bea"],
+            ["Adam", "Adam 2", "adam 10", "Bea", "Émile", "emma", "zoë"],
+        ),
+        (["Group 10 b", "Group 9 b", "group 9 a"], ["group 9 a", "Group 9 b", "Group 10 b"]),
+        (["2nd", "10th", "1st", "alpha"], ["1st", "2nd", "10th", "alpha"]),
+    ],
+)
+def test_register_names_sort_in_natural_order(names, ordered):
+    from portal.attendance.registry import name_order
+
+    assert sorted(names, key=name_order) == ordered
+
+
+def test_the_register_lists_people_by_name_with_their_needs(past_session, trainer, learner):
+    people = [
+        ("sam 10", "s10@example.org", None),
+        ("Sam 9", "s9@example.org", None),
+        ("alex", "alex@example.org", None),
+    ]
+    booking = factories.booking(past_session, learner, people=people)
+    alex = next(a for a in booking.attendees.all() if a.name == "alex")
+    alex.needs = "Step-free access, please.\n"
+    alex.save()
+    rows = selectors.register_rows(source_for(past_session), past_session)
+    assert [row.entry.name for row in rows] == ["alex", "Sam 9", "sam 10"]
+    assert [row.entry.needs for row in rows] == ["Step-free access, please.", "", ""]

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.attendance import services
 from portal.attendance.models import FeedbackResponse
@@ -44,6 +46,50 @@ def test_the_trainer_saves_the_register_and_marks_all_present(
     assert response.status_code == 302
     statuses = dict(services.marks_of(past_session).values_list("person_id", "status"))
     assert statuses == {attendee.pk: "late", other.pk: "present"}
+
+
+def test_the_heading_names_the_course_date_time_and_venue_and_needs_are_shown_audited(
+    staff_client, past_session, trainer, learner
+):
+    from portal.audit import AuditEvent
+
+    attendee = _book(past_session, learner)
+    attendee.needs = "Hearing loop"
+    attendee.save()
+    response = staff_client(trainer).get(_register_url(past_session))
+    html = response.content.decode()
+    starts = timezone.localtime(past_session.starts_at)
+    heading = html[html.index("<h1") : html.index("</h1>")]
+    for part in (
+        "Register: DA awareness level 1",
+        f"{starts:%A %-d %B %Y}, {starts:%H:%M} to",
+        "Civic Centre, Riverside",
+    ):
+        assert part in heading
+    assert "Access or dietary needs:</strong> Hearing loop" in html
+    event = AuditEvent.objects.filter(action="view", target_id=str(past_session.pk)).get()
+    assert event.actor == trainer
+    assert event.detail["access_needs_shown"] == 1
+
+
+def test_a_register_opens_before_the_session_but_saving_it_is_refused(
+    staff_client, upcoming_session, trainer, learner
+):
+    attendee = _book(upcoming_session, learner)
+    client = staff_client(trainer)
+    url = _register_url(upcoming_session)
+    opened = client.get(url).content.decode()
+    assert "This register can be taken once it starts" in opened
+    assert "Zoë Learner" in opened
+    response = client.post(url, {f"person-{attendee.pk}": "late"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("This register can be taken once it starts") == 2
+    # What was chosen is still chosen, not lost.
+    assert 'value="late" checked' in html.replace(f'id="id_person-{attendee.pk}_1" ', "")
+    response = client.post(url, {"mark_all_present": "1"}, follow=True)
+    assert "This register can be taken once it starts" in response.content.decode()
+    assert not services.marks_of(upcoming_session).exists()
 
 
 def test_a_bad_status_gets_a_message_not_an_error(staff_client, past_session, trainer, learner):
@@ -150,7 +196,10 @@ def test_no_certificate_for_someone_else_or_before_the_session_ends(
     mark = _marked(past_session, _book(past_session, learner), "present", trainer)
     client.force_login(UserFactory())
     assert client.get(reverse("attendance:my_certificate", args=[mark.pk])).status_code == 404
-    early = _marked(upcoming_session, _book(upcoming_session, learner), "present", trainer)
+    import time_machine
+
+    with time_machine.travel(upcoming_session.starts_at + timedelta(minutes=10)):
+        early = _marked(upcoming_session, _book(upcoming_session, learner), "present", trainer)
     client.force_login(learner)
     assert client.get(reverse("attendance:my_certificate", args=[early.pk])).status_code == 404
 
@@ -241,3 +290,54 @@ def test_an_old_feedback_link_has_expired(client, past_session, trainer, learner
     with time_machine.travel(services.FEEDBACK_LINK_LIFETIME + timedelta(days=1)):
         response = client.get(url)
     assert response.status_code == 410 and "expired" in response.content.decode()
+
+
+def _feedback_given(session, trainer, ratings_and_comments):
+    for n, (rating, comment) in enumerate(ratings_and_comments):
+        attendee = _book(session, UserFactory(email=f"fb{n}-{session.pk}@example.org"))
+        mark = _marked(session, attendee, "present", trainer)
+        services.submit_feedback(services.feedback_token(mark), rating=rating, comment=comment)
+
+
+def test_a_coordinator_reads_feedback_comments_with_the_averages_audited(
+    staff_client, past_session, trainer, coordinator, django_assert_max_num_queries
+):
+    from portal.audit import AuditEvent
+
+    _feedback_given(past_session, trainer, [(5, "Really useful."), (4, ""), (4, "Clear <b>")])
+    client = staff_client(coordinator)
+    with django_assert_max_num_queries(40):
+        listing = client.get(reverse("attendance_feedback_list")).content.decode()
+    url = reverse("attendance_feedback", args=["courses.session", past_session.pk])
+    assert f'href="{url}"' in listing and "<td>4.3</td>" in listing
+    page = client.get(url).content.decode()
+    assert "3 responses, average rating <strong>4.3</strong> out of 5" in page
+    assert "Really useful." in page and "Clear &lt;b&gt;" in page
+    # Comments are shown, not who gave them.
+    assert "fb0-" not in page
+    viewed = AuditEvent.objects.filter(action="view", target_id=str(past_session.pk)).get()
+    assert viewed.actor == coordinator and viewed.detail["feedback_responses"] == 3
+
+
+def test_feedback_is_for_those_who_read_it_within_their_scope(staff_client, past_session, trainer):
+    _feedback_given(past_session, trainer, [(2, "Too long.")])
+    url = reverse("attendance_feedback", args=["courses.session", past_session.pk])
+    from django.test import Client
+
+    from tests.staff import sign_in_to_staff_area
+
+    def signed_in(user):
+        client = Client()
+        sign_in_to_staff_area(client, user)
+        return client
+
+    for role in ("Trainer", "Commissioner"):
+        client = signed_in(UserFactory(roles=[role]))
+        assert client.get(reverse("attendance_feedback_list")).status_code in (302, 403), role
+        assert client.get(url).status_code in (302, 403), role
+    # A reader of feedback outside the session's scope gets the 404 of no such session.
+    reader = UserFactory(roles=["Trainer"])
+    reader.user_permissions.add(Permission.objects.get(codename="view_feedbackresponse"))
+    client = signed_in(reader)
+    assert "Too long." not in client.get(reverse("attendance_feedback_list")).content.decode()
+    assert client.get(url).status_code == 404

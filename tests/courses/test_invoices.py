@@ -19,19 +19,6 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def priced_session(home_page):
-    course = helpers.course(
-        home_page, title="DA in the workplace", prices={Audience.BUSINESS: 4500}
-    )
-    return helpers.session(course, capacity=5)
-
-
-@pytest.fixture
-def invoiced_member():
-    return MembershipFactory(organisation__sector=Sector.BUSINESS, organisation__invoiced=True).user
-
-
 def form_data(organisation, *, payment="invoice", po="PO-1234", people=2):
     data = {
         "audience": "business",

@@ -154,6 +154,7 @@ ROLE_PERMISSIONS = {
     },
     "Coordinator": {
         "accounts.add_organisation",
+        "attendance.view_feedbackresponse",
         "accounts.change_organisation",
         "accounts.view_organisation",
         "courses.add_session",
