@@ -14,6 +14,7 @@ from portal import notify
 from portal.contact import selectors
 from portal.contact.windows import LONDON, common_safe_time, next_safe_time
 from portal.models import AuditEvent, OutboxMessage, SafeContactPlan
+from portal.notify import delivery
 from tests.factories import SafeContactPlanFactory, UserFactory
 from tests.staff import sign_in_to_staff_area
 
@@ -130,7 +131,7 @@ def test_a_message_outside_the_safe_times_waits_for_the_next_window_then_goes(
 def test_a_retry_waits_for_a_safe_window_too(monkeypatch):
     user = UserFactory(plan={"safe_windows": [["09:00", "10:00"]]})
     outbox = notify.send(user, message())
-    monkeypatch.setattr(notify, "_send_email", lambda m: (_ for _ in ()).throw(OSError("down")))
+    monkeypatch.setattr(delivery, "_send_email", lambda m: (_ for _ in ()).throw(OSError("down")))
     assert notify.deliver(outbox.pk) == Status.PENDING
     outbox.refresh_from_db()
     # A two-minute back-off would land at 10:01, past the window: tomorrow at nine.
@@ -245,7 +246,9 @@ def test_no_transaction_is_open_while_the_mail_server_is_talked_to(monkeypatch):
     outbox = notify.send(notify.Recipient(email="x@example.com"), message())
     depth = len(connection.atomic_blocks)
     seen = []
-    monkeypatch.setattr(notify, "_send_email", lambda m: seen.append(len(connection.atomic_blocks)))
+    monkeypatch.setattr(
+        delivery, "_send_email", lambda m: seen.append(len(connection.atomic_blocks))
+    )
     assert notify.deliver(outbox.pk) == Status.SENT
     assert seen == [depth]
 
