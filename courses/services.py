@@ -602,7 +602,7 @@ def _recipient(attendee: Attendee) -> notify.Recipient:
 
 
 def _discreet(attendee: Attendee) -> bool:
-    return bool(attendee.user and attendee.user.discreet_mode)
+    return _recipient(attendee).discreet
 
 
 def calendar_event(attendee: Attendee) -> calendars.CalendarEvent:

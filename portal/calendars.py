@@ -138,9 +138,11 @@ def feed(events: Iterable[CalendarEvent], *, name: str, discreet: bool = False) 
     return cal.to_ical()
 
 
-def make_discreet(ics: str) -> str | None:
+def make_discreet(ics: str, *, keep_location: bool = False) -> str | None:
     """An existing calendar text as discreet mode would have written it (for a message that
-    became discreet after its invite was made), or None when it cannot be read."""
+    became discreet after its invite was made), or None when it cannot be read. What notify
+    attaches for a discreet recipient: no place either, unless they chose to be told it
+    (`keep_location`, from their safe-contact plan)."""
     try:
         cal = Calendar.from_ical(ics)
     except ValueError:
@@ -155,6 +157,8 @@ def make_discreet(ics: str) -> str | None:
             component["summary"] = vText(NEUTRAL_TITLE)
             for name in REVEALING_PROPERTIES:
                 component.pop(name, None)
+            if not keep_location:
+                component.pop("LOCATION", None)
         elif component.name == "VALARM":
             component["description"] = vText(NEUTRAL_TITLE)
     return cal.to_ical().decode()
@@ -181,4 +185,6 @@ def register_feed_provider(provider: FeedProvider) -> FeedProvider:
 
 def personal_feed(user) -> bytes:
     events = [event for provider in _feed_providers for event in provider(user)]
-    return feed(events, name=f"My {settings.SERVICE_NAME} calendar", discreet=user.discreet_mode)
+    from portal.contact.selectors import is_discreet
+
+    return feed(events, name=f"My {settings.SERVICE_NAME} calendar", discreet=is_discreet(user))

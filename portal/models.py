@@ -1,6 +1,7 @@
 """Models of the shared mechanisms: the notification outbox and the audit trail."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -43,10 +44,26 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The start of the recipient's next safe window: never sent before it (a retry too).
+    not_before = models.DateTimeField(null=True, blank=True)
+    # The plan it was written under, checked again just before sending (a channel made
+    # unsafe since, or a window not yet open, still holds).
+    plan = models.ForeignKey(
+        "portal.SafeContactPlan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the message is about (a booking, a referral), so erasing that erases the message.
+    concerns_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    concerns_id = models.CharField(max_length=64, blank=True)
+    concerns = GenericForeignKey("concerns_type", "concerns_id")
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["concerns_type", "concerns_id"]),
+        ]
 
     def __str__(self):
         # Never the recipient or the subject: this string can reach logs.
@@ -109,3 +126,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit events are append-only.")
+
+
+# The safe-contact plan lives in its own module (portal/contact/); importing it here makes it
+# one of this app's models.
+from portal.contact.models import SafeContactPlan  # noqa: E402, F401

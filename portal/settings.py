@@ -309,6 +309,9 @@ DISCREET_FROM_EMAIL = os.environ.get(
     "DISCREET_FROM_EMAIL", "Appointments <noreply@portal.example.org.uk>"
 )
 DISCREET_SUBJECT = os.environ.get("DISCREET_SUBJECT", "Your appointment")
+# Text messages: a class with send(to, body) (see portal/sms.py); empty means no provider.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Stripe

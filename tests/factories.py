@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from portal.accounts.models import Membership, Organisation, Sector, User
+from portal.contact.models import SafeContactPlan
 
 PASSWORD = "a-Long-test-passw0rd"
 
@@ -28,6 +29,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         for role in extracted or []:
             self.groups.add(Group.objects.get(name=role))
+
+    @factory.post_generation
+    def plan(self, create, extracted, **kwargs):
+        """`UserFactory(plan={"service_may_be_named": False})`: their safe-contact plan."""
+        if create and extracted is not None:
+            SafeContactPlan.objects.create(user=self, **extracted)
+
+
+class SafeContactPlanFactory(factory.django.DjangoModelFactory):
+    """A plan for a person without an account."""
+
+    class Meta:
+        model = SafeContactPlan
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"planned{n}@example.com")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

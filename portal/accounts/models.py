@@ -39,22 +39,13 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who signs in with their email address.
 
-    The contact preferences here are what `portal.notify` honours for anything sent to them.
+    How they may be contacted is their safe-contact plan (`portal.contact`,
+    `user.safe_contact_plan`), which `portal.notify` honours for anything sent to them.
     """
 
     username = None
     email = models.EmailField("email address", unique=True)
     phone = EncryptedTextField("phone number", blank=True)
-    email_is_safe = models.BooleanField(
-        "email is safe to use", default=True, help_text="If not, we never email this person."
-    )
-    sms_is_safe = models.BooleanField(
-        "text messages are safe to use", default=True, help_text="If not, we never text them."
-    )
-    discreet_mode = models.BooleanField(
-        default=False,
-        help_text="Messages and calendar invites use a neutral sender, subject and title.",
-    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

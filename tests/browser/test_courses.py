@@ -81,6 +81,26 @@ def test_the_public_join_a_waiting_list_are_offered_a_place_and_accept(page, ful
     assert page.get_by_role("heading", name="My bookings").is_visible()
     assert_no_axe_violations(page)
 
+    # How we may contact them: a mistake is shown next to its field, what was typed stays.
+    assert page.get_by_role("heading", name="How we contact you").is_visible()
+    page.get_by_role("link", name="Change how we contact you").click()
+    expect(page.locator("h1")).to_have_text("How we contact you")
+    assert_no_axe_violations(page)
+    page.get_by_label("Text message").check()
+    page.get_by_label("Safe from (optional)").fill("25:00")
+    page.get_by_label("What name should we use? (optional)").fill("Pat")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a time in 24-hour")
+    assert page.get_by_label("What name should we use? (optional)").input_value() == "Pat"
+    assert_no_axe_violations(page)
+    page.get_by_label("Safe from (optional)").fill("09:00")
+    page.get_by_label("Safe until (optional)").fill("17:00")
+    page.get_by_label("Phone number (optional)").fill("07700 900123")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/accounts/profile/")
+    expect(page.get_by_text("Your contact preferences are saved.")).to_be_visible()
+    assert person.safe_contact_plan.safe_windows == [["09:00", "17:00"]]
+
 
 def test_a_bad_booking_shows_a_clear_message(page, full_session):
     from courses.models import Session

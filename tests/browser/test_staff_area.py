@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.fixtures import assert_no_axe_violations, sign_in_to_staff_area
+from tests.factories import SafeContactPlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -120,7 +121,12 @@ def test_a_coordinator_adds_and_edits_a_course_session(page, demo):
 
     book_for_a_caller_and_find_it(page, session)
 
+    plan = SafeContactPlanFactory(phone_call_is_safe=True, safe_windows=[["09:00", "12:00"]])
     for url in [
+        "/admin/safe_contact_plans/",
+        "/admin/safe_contact_plans/new/",
+        f"/admin/safe_contact_plans/inspect/{plan.pk}/",
+        f"/admin/safe_contact_plans/edit/{plan.pk}/",
         "/admin/course_sessions/",
         f"/admin/course-sessions/{session.pk}/people/",
         "/admin/registers/",

@@ -122,12 +122,12 @@ def test_a_hold_that_lapses_unpaid_tells_the_booker(client, paid_session):
 
 @pytest.mark.parametrize(
     ("preferences", "expected"),
-    [({"discreet_mode": True}, "discreet"), ({"email_is_safe": False}, "nothing")],
+    [({"service_may_be_named": False}, "discreet"), ({"email_is_safe": False}, "nothing")],
 )
 def test_a_lapsed_hold_respects_the_bookers_safe_contact_choices(
     settings, paid_session, preferences, expected
 ):
-    booker = UserFactory(**preferences)
+    booker = UserFactory(plan=preferences)
     booking = _held_place(paid_session, booker)
     mail.outbox.clear()
     places.expire_lapsed(now=timezone.now() + timedelta(days=1))

@@ -293,7 +293,7 @@ def test_reminders_go_two_days_before_with_joining_instructions_once(course_page
 
 
 def test_discreet_attendees_get_neutral_invites(training_session):
-    user = UserFactory(discreet_mode=True)
+    user = UserFactory(plan={"service_may_be_named": False})
     book_self(training_session, user)
     [(method, event)] = invites_to(user.email)
     assert str(event["SUMMARY"]) == "Appointment"

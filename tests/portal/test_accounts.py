@@ -132,6 +132,8 @@ def test_every_staff_role_exists_and_may_open_the_staff_area():
         assert group.permissions.filter(codename="access_admin").exists()
 
 
+# The roles that contact people keep their safe-contact plans.
+PLANS = {f"portal.{action}_safecontactplan" for action in ("add", "change", "view")}
 ROLE_PERMISSIONS = {
     "Editor": {
         *(
@@ -169,6 +171,7 @@ ROLE_PERMISSIONS = {
         "courses.view_session",
         "payments.view_payment",
         "payments.view_refund",
+        *PLANS,
         "reports.view_reports",
         "wagtailadmin.access_admin",
     },
@@ -178,8 +181,8 @@ ROLE_PERMISSIONS = {
         "courses.view_session",
         "wagtailadmin.access_admin",
     },
-    "Programme facilitator": {"wagtailadmin.access_admin"},
-    "Volunteer coordinator": {"wagtailadmin.access_admin"},
+    "Programme facilitator": {*PLANS, "wagtailadmin.access_admin"},
+    "Volunteer coordinator": {*PLANS, "wagtailadmin.access_admin"},
     # Figures, not individual records: the reports, and what they are counted by.
     "Commissioner": {
         "accounts.view_organisation",
@@ -373,7 +376,7 @@ def test_a_session_signed_in_without_the_second_factor_must_give_a_code(client):
 
 def test_account_emails_honour_discreet_mode(client, settings, django_capture_on_commit_callbacks):
     settings.SERVICE_NAME = "Riverside Domestic Abuse Service"
-    UserFactory(email="quiet@example.com", discreet_mode=True)
+    UserFactory(email="quiet@example.com", plan={"service_may_be_named": False})
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/password/reset/", {"email": "quiet@example.com"})
     [email] = mail.outbox
@@ -386,7 +389,7 @@ def test_account_emails_honour_discreet_mode(client, settings, django_capture_on
 def test_account_emails_never_go_to_an_address_marked_unsafe(
     client, django_capture_on_commit_callbacks
 ):
-    UserFactory(email="unsafe@example.com", email_is_safe=False)
+    UserFactory(email="unsafe@example.com", plan={"email_is_safe": False})
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/password/reset/", {"email": "unsafe@example.com"})
     assert mail.outbox == []

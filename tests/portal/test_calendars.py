@@ -105,7 +105,7 @@ def test_attachments_say_their_method():
 def test_personal_feeds_gather_every_registered_provider(db):
     from tests.factories import UserFactory
 
-    user = UserFactory(discreet_mode=True)
+    user = UserFactory(plan={"service_may_be_named": False})
     provider = calendars.register_feed_provider(lambda person: [event()])
     try:
         _cal, second = both(calendars.personal_feed(user))

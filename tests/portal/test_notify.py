@@ -55,7 +55,7 @@ def test_discreet_mode_uses_a_neutral_sender_subject_and_body(
     settings, django_capture_on_commit_callbacks
 ):
     settings.SERVICE_NAME = "Riverside Domestic Abuse Service"
-    user = UserFactory(discreet_mode=True)
+    user = UserFactory(plan={"service_may_be_named": False})
     with django_capture_on_commit_callbacks(execute=True):
         notify.send(notify.Recipient.for_user(user), MESSAGE)
     email = mail.outbox[0]
@@ -67,7 +67,7 @@ def test_discreet_mode_uses_a_neutral_sender_subject_and_body(
 
 
 def test_a_channel_marked_unsafe_is_never_used(django_capture_on_commit_callbacks):
-    user = UserFactory(email_is_safe=False, phone="07700 900123")
+    user = UserFactory(plan={"email_is_safe": False}, phone="07700 900123")
     with django_capture_on_commit_callbacks(execute=True):
         outbox = notify.send(notify.Recipient.for_user(user), MESSAGE)
     assert mail.outbox == []
@@ -143,7 +143,7 @@ def test_the_outbox_sweep_is_scheduled():
 def test_a_message_without_a_discreet_version_is_replaced_by_a_neutral_one(
     settings, django_capture_on_commit_callbacks
 ):
-    user = UserFactory(discreet_mode=True)
+    user = UserFactory(plan={"service_may_be_named": False})
     no_discreet_version = notify.Message(
         kind="tests.plain",
         template="portal/emails/test_plain",
@@ -179,7 +179,7 @@ def test_an_address_whose_owner_marked_email_unsafe_gets_nothing(
     django_capture_on_commit_callbacks,
 ):
     """A place booked for an address, without an account, by someone else."""
-    UserFactory(email="owner@example.com", email_is_safe=False)
+    UserFactory(email="owner@example.com", plan={"email_is_safe": False})
     with django_capture_on_commit_callbacks(execute=True):
         by_address = notify.Recipient(email="Owner@Example.com", name="Sam")
         sent = notify.send(by_address, MESSAGE)
@@ -195,7 +195,7 @@ def test_a_verified_second_address_of_someone_discreet_gets_the_discreet_message
     from allauth.account.models import EmailAddress
 
     settings.SERVICE_NAME = "Riverside Domestic Abuse Service"
-    owner = UserFactory(email="login@example.com", discreet_mode=True)
+    owner = UserFactory(email="login@example.com", plan={"service_may_be_named": False})
     EmailAddress.objects.create(user=owner, email="other@example.com", verified=True)
     message = notify.Message(
         kind="courses.booking_confirmed",
@@ -223,12 +223,13 @@ def test_a_verified_second_address_of_someone_discreet_gets_the_discreet_message
         everything += " ".join(str(content) for _, content, _ in email.attachments)
         for revealing in ["domestic", "abuse", "coercive", "riverside domestic", "DA Service"]:
             assert revealing.lower() not in everything.lower()
-    # The invite stays (time and place), made discreet; the certificate is left out.
+    # The invite stays (its time), made discreet, without the place the person did not ask
+    # to be told; the certificate is left out.
     attachments = mail.outbox[0].attachments
     assert [name for name, _, _ in attachments] == ["invite.ics"]
     assert "SUMMARY:Appointment" in attachments[0][1]
     assert "UID:place-1@courses.portal" in attachments[0][1]
-    assert "LOCATION:Riverside Hall" in attachments[0][1]
+    assert "LOCATION" not in attachments[0][1]
     assert "update about your appointment" in mail.outbox[1].body
 
 
@@ -238,7 +239,7 @@ def test_an_unverified_second_address_does_not_take_its_claimants_preferences(
     """Anyone can add an address to their account: only a verified one is theirs."""
     from allauth.account.models import EmailAddress
 
-    claimant = UserFactory(email="claimant@example.com", email_is_safe=False)
+    claimant = UserFactory(email="claimant@example.com", plan={"email_is_safe": False})
     EmailAddress.objects.create(user=claimant, email="someone@example.com", verified=False)
     with django_capture_on_commit_callbacks(execute=True):
         notify.send(notify.Recipient(email="someone@example.com"), MESSAGE)
@@ -249,7 +250,7 @@ def test_an_account_opened_in_someone_elses_name_cannot_silence_their_mail(
     django_capture_on_commit_callbacks,
 ):
     """Signing up with another person's address, never verified, changes nothing they get."""
-    UserFactory(email="survivor@example.com", verified=False, email_is_safe=False)
+    UserFactory(email="survivor@example.com", verified=False, plan={"email_is_safe": False})
     with django_capture_on_commit_callbacks(execute=True):
         notify.send(notify.Recipient(email="survivor@example.com"), MESSAGE)
     assert mail.outbox[0].to == ["survivor@example.com"]

@@ -1,0 +1,122 @@
+"""Reading safe-contact plans: whose plan applies to an address, and what staff are shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from portal import audit, sms
+from portal.contact.models import WEEKDAYS, SafeContactPlan
+from portal.crypto import blind_lookup
+
+
+def plan_of(user) -> SafeContactPlan | None:
+    """The account holder's saved plan, or None (the defaults apply)."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    try:
+        return user.safe_contact_plan
+    except SafeContactPlan.DoesNotExist:
+        return None
+
+
+def plan_or_default(user) -> SafeContactPlan:
+    """The saved plan, or an unsaved one with the defaults (for forms and summaries)."""
+    return plan_of(user) or SafeContactPlan(user=user)
+
+
+def plans_for_address(email: str = "", phone: str = "") -> list[SafeContactPlan]:
+    """Every plan that owns this address or number: the plans of the accounts that have the
+    address verified, and the plans of people without an account that hold it."""
+    match = Q(pk__in=[])
+    if email:
+        match |= Q(
+            user__emailaddress__email__iexact=email.strip(), user__emailaddress__verified=True
+        )
+        match |= Q(user__isnull=True, **blind_lookup("email", email))
+    if phone:
+        match |= Q(user__isnull=True, **blind_lookup("phone", phone))
+    return list(SafeContactPlan.objects.filter(match).distinct().select_related("user"))
+
+
+def is_discreet(user) -> bool:
+    plan = plan_of(user)
+    return bool(plan and plan.discreet)
+
+
+def describe_times(plan: SafeContactPlan) -> str:
+    days = ", ".join(WEEKDAYS[d] for d in sorted(plan.safe_days)) if plan.safe_days else "Any day"
+    times = (
+        ", ".join(f"{start} to {end}" for start, end in plan.safe_windows)
+        if plan.safe_windows
+        else "any time"
+    )
+    return f"{days}, {times}"
+
+
+def channels(plan: SafeContactPlan) -> list[str]:
+    """The safe ways to reach the person, as staff should read them. Text messages need an
+    SMS provider: without one, a person who may be texted is to be contacted by phone."""
+    found = []
+    if plan.phone_call_is_safe:
+        found.append("Phone call")
+    if plan.text_is_safe:
+        found.append(
+            "Text message"
+            if sms.provider_configured()
+            else "Contact by phone (text only: the portal cannot send texts yet)"
+        )
+    if plan.email_is_safe:
+        found.append("Email")
+    if plan.letter_is_safe:
+        found.append("Letter")
+    return found or ["None: do not contact"]
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    plan: SafeContactPlan | None
+    rows: list[tuple[str, str]]
+    review_overdue: bool
+
+
+def summary(plan: SafeContactPlan | None, *, for_staff: bool = True, today: date | None = None):
+    """What the include `portal/contact/plan_summary.html` shows, in order."""
+    if plan is None:
+        return PlanSummary(None, [], False)
+    yes_no = {True: "Yes", False: "No"}
+    voicemail = "No"
+    if plan.voicemail_allowed:
+        voicemail = f"Yes: “{plan.voicemail_wording}”" if plan.voicemail_wording else "Yes"
+    rows = [
+        ("Safe ways to contact", "; ".join(channels(plan))),
+        ("Safe days and times (UK time)", describe_times(plan)),
+        ("Voicemail", voicemail),
+        ("The service may be named", yes_no[plan.service_may_be_named]),
+        ("Discreet invites give the place", yes_no[plan.location_in_calendar]),
+        ("Preferred name", plan.preferred_name or "Not given"),
+        ("Language", plan.language or "Not given"),
+        ("Interpreter needed", yes_no[plan.interpreter_needed]),
+        ("Safe alternative contact", plan.alternative_contact or "None"),
+    ]
+    if for_staff:
+        rows.append(("Notes", plan.notes or "None"))
+        rows.append(
+            (
+                "Review date",
+                plan.review_date.strftime("%-d %B %Y") if plan.review_date else "Not set",
+            )
+        )
+    today = today or timezone.localdate()
+    overdue = bool(for_staff and plan.review_date and plan.review_date < today)
+    return PlanSummary(plan, rows, overdue)
+
+
+def plan_for_staff(request, plan: SafeContactPlan | None) -> PlanSummary:
+    """The summary a staff screen shows before any contact, with the view audited."""
+    if plan is not None and plan.pk:
+        audit.record_view(request, plan)
+    return summary(plan)

@@ -1,0 +1,25 @@
+"""Writes to safe-contact plans."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from portal import audit
+from portal.contact.models import SafeContactPlan
+from portal.contact.selectors import plan_of
+
+
+@transaction.atomic
+def save_own_plan(user, values: dict, *, phone: str) -> SafeContactPlan:
+    """The person's own plan, as they set it in My account (created on first save)."""
+    plan = plan_of(user) or SafeContactPlan(user=user)
+    created = plan.pk is None
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.save()
+    phone = phone.strip()
+    if phone != user.phone:
+        user.phone = phone
+        user.save(update_fields=["phone"])
+    audit.record(user, audit.Action.CREATE if created else audit.Action.CHANGE, plan, by="self")
+    return plan
