@@ -147,6 +147,7 @@ def book_for_a_caller_and_find_it(page, session) -> None:
     from courses.models import Booking
 
     open_screen(page, f"/admin/course-sessions/{session.pk}/people/")
+    assert_no_axe_violations(page)
     page.get_by_role("link", name="Book for a caller").click()
     expect(page.get_by_role("heading", name="Book for a caller")).to_be_visible()
     page.get_by_role("button", name="Book the places").click()  # nothing filled in yet
@@ -172,6 +173,7 @@ def book_for_a_caller_and_find_it(page, session) -> None:
     assert_no_axe_violations(page)
 
     open_screen(page, "/admin/course-bookings/")
+    assert_no_axe_violations(page)
     page.get_by_label("Booking reference").fill(booking.reference.lower())
     page.get_by_role("button", name="Find the booking").click()
     page.wait_for_url(f"**/admin/course-bookings/{booking.reference}/")
