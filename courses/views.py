@@ -349,7 +349,6 @@ def booking_detail(request, reference: str):
     )
 
 
-@never_cache
 @login_required
 def attendee_calendar(request, reference: str, pk: int):
     """One confirmed place as an .ics file, for the booker or the attendee only."""
