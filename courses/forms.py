@@ -1,11 +1,14 @@
 import re
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from courses.models import Audience, Locality, PaymentMethod, Topic
 
 MAX_PLACES_PER_BOOKING = 20
+CATALOGUE_DAYS_AHEAD = 2 * 366
 
 
 class CatalogueFilterForm(forms.Form):
@@ -25,10 +28,16 @@ class CatalogueFilterForm(forms.Form):
         required=False,
     )
     date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the start date as a real date, like 2026-03-27."},
     )
     date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the end date as a real date, like 2026-03-27."},
     )
     availability = forms.ChoiceField(
         label="Availability",
@@ -38,16 +47,84 @@ class CatalogueFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+        today = timezone.localdate()
+        latest = today + timedelta(days=CATALOGUE_DAYS_AHEAD)
+        for name, label in (("date_from", "start"), ("date_to", "end")):
+            day = data.get(name)
+            if day and day > latest:
+                self.add_error(
+                    name,
+                    f"The {label} date must be on or before {latest:%-d %B %Y}: sessions are "
+                    "listed up to two years ahead.",
+                )
+        if data.get("date_to") and data["date_to"] < today:
+            self.add_error(
+                "date_to",
+                f"The end date must be today ({today:%-d %B %Y}) or later: only sessions to "
+                "come are listed.",
+            )
+        elif data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "The end date must be the same as or after the start date.")
         return data
 
 
-class BookingForm(forms.Form):
-    """Who books, at which price. The price itself is never taken from the form."""
+class BookingForForm(forms.Form):
+    """The first step for a member of an organisation: who the places are for, and how many.
+    Bound to the query string (a GET form), so the next step's address can be bookmarked and
+    the browser's back button works."""
 
-    audience = forms.ChoiceField(label="Which price applies to you", widget=forms.RadioSelect)
-    organisation = forms.ChoiceField(label="Who are you booking for", required=False)
+    places = forms.IntegerField(
+        label="How many places",
+        min_value=1,
+        max_value=MAX_PLACES_PER_BOOKING,
+        error_messages={
+            "required": "Enter how many places you want.",
+            "invalid": "Enter how many places as a number, like 3.",
+            "min_value": "Book at least 1 place.",
+            "max_value": f"Book at most {MAX_PLACES_PER_BOOKING} places at a time.",
+        },
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "for" is a Python keyword: the field is added by name.
+        self.fields = {
+            "for": forms.ChoiceField(
+                label="Who are you booking for",
+                choices=[("", "Just me"), *[(str(o.pk), o.name) for o in organisations]],
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": "You can only book for an organisation you belong to."
+                },
+            ),
+            **self.fields,
+        }
+        self.organisations = {str(o.pk): o for o in organisations}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("for") and (data.get("places") or 1) > 1:
+            self.add_error(
+                "places",
+                "To book more than one place, choose your organisation and name each attendee.",
+            )
+        return data
+
+    @property
+    def organisation(self):
+        return self.organisations.get(self.cleaned_data.get("for") or "")
+
+
+class BookingForm(forms.Form):
+    """At which price (only when booking for yourself: places booked for an organisation are
+    at its audience's price) and how to pay. The price itself is never taken from the form."""
+
+    audience = forms.ChoiceField(
+        label="Which price applies to you",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which price applies to you."},
+    )
     payment = forms.ChoiceField(
         label="How will your organisation pay",
         choices=[
@@ -66,8 +143,7 @@ class BookingForm(forms.Form):
     def __init__(
         self,
         *args,
-        audience_choices,
-        organisations,
+        audience_choices=None,
         invoice_allowed=False,
         card_allowed=True,
         **kwargs,
@@ -84,14 +160,10 @@ class BookingForm(forms.Form):
         # Only members of an invoiced organisation booking for it are offered the choice;
         # the field stays in the form so that a tampered choice gets a clear error.
         self.invoice_allowed = invoice_allowed
-        self.fields["audience"].choices = audience_choices
-        if organisations:
-            self.fields["organisation"].choices = [
-                ("", "Just me"),
-                *[(str(o.pk), f"{o.name} (name each attendee)") for o in organisations],
-            ]
+        if audience_choices is None:
+            del self.fields["audience"]  # booking for an organisation: its price
         else:
-            del self.fields["organisation"]
+            self.fields["audience"].choices = audience_choices
 
     def clean(self):
         data = super().clean()
@@ -110,8 +182,18 @@ class BookingForm(forms.Form):
 
 
 class AttendeeForm(forms.Form):
-    name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="Email address")
+    name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        error_messages={"required": "Enter the full name.", "max_length": "Enter a shorter name."},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter the email address.",
+            "invalid": "Enter an email address in the correct format, like name@example.com.",
+        },
+    )
     needs = forms.CharField(
         label="Access or dietary needs (optional)",
         required=False,
@@ -142,12 +224,6 @@ AttendeeFormSet = forms.formset_factory(
     validate_min=True,
     validate_max=True,
 )
-
-
-class PlacesCountForm(forms.Form):
-    places = forms.IntegerField(
-        label="How many places", min_value=1, max_value=MAX_PLACES_PER_BOOKING
-    )
 
 
 class TransferForm(AttendeeForm):

@@ -12,7 +12,7 @@ from courses.models import Attendee, Booking, CourseAudience, PaymentMethod, Ses
 from portal.accounts.models import Organisation
 from portal.accounts.selectors import verified_emails
 from portal.crypto import blind_lookup
-from portal.places import TAKING_PLACES, HoldingStatus
+from portal.places import ACTIVE, TAKING_PLACES, HoldingStatus
 
 
 def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -32,7 +32,9 @@ def upcoming_sessions(now: datetime | None = None) -> QuerySet[Session]:
     return with_places(
         Session.objects.filter(
             status=Session.Status.SCHEDULED, starts_at__gt=now, course__live=True
-        ).select_related("course")
+        )
+        .select_related("course")
+        .prefetch_related("course__audiences")
     ).order_by("starts_at", "pk")
 
 
@@ -104,6 +106,28 @@ def confirmed_places_of(user) -> QuerySet[Attendee]:
         booking__status=HoldingStatus.CONFIRMED,
         session__status=Session.Status.SCHEDULED,
     ).select_related("session__course", "booking", "user")
+
+
+def places_of(user) -> QuerySet[Attendee]:
+    """Every place (confirmed, held, offered or waiting) in the person's name, by the
+    addresses they have verified: what they must be told of before booking again."""
+    if not user.is_authenticated:
+        return Attendee.objects.none()
+    return Attendee.objects.filter(
+        **blind_lookup("email", *verified_emails(user)),
+        status=Attendee.Status.ACTIVE,
+        booking__status__in=ACTIVE,
+    ).select_related("booking")
+
+
+def place_on(session: Session, user) -> Attendee | None:
+    """The person's own place on this session (or waiting-list entry for it), if any."""
+    return places_of(user).filter(session=session).first()
+
+
+def sessions_with_a_place_of(user) -> set[int]:
+    """Ids of the sessions the person already has a place on (or is waiting for)."""
+    return set(places_of(user).values_list("session_id", flat=True))
 
 
 def unpaid_invoices() -> QuerySet[Booking]:

@@ -59,14 +59,27 @@ SECTOR_AUDIENCES = {
 }
 
 
+# The audience of places booked for an organisation: its sector's, council staff for a
+# council; a sector with no audience of its own books at the public price.
+ORGANISATION_AUDIENCES = {**SECTOR_AUDIENCES, Sector.COUNCIL: Audience.COUNCIL_STAFF}
+
+
+def organisation_audience(organisation: Organisation) -> str:
+    """The one audience every place booked for `organisation` is priced at."""
+    return ORGANISATION_AUDIENCES.get(organisation.sector, Audience.PUBLIC)
+
+
 def eligible_audiences(user, organisation: Organisation | None = None) -> list[str]:
-    """Audiences this person may book as. Council-staff prices need a verified council
-    address; organisation audiences need membership of an organisation in that sector."""
+    """Audiences this person may book as. Booking for an organisation, every place is at the
+    organisation's audience (a business cannot book its staff at the free public price).
+    Booking only themself, a person picks what they are: council staff (a verified council
+    address), the audience of an organisation they belong to, or a member of the public."""
+    if organisation is not None:
+        return [organisation_audience(organisation)]
     audiences = []
     if user.is_council_staff:
         audiences.append(Audience.COUNCIL_STAFF)
-    organisations = [organisation] if organisation else list(user.organisations.all())
-    for org in organisations:
+    for org in user.organisations.all():
         audience = SECTOR_AUDIENCES.get(org.sector)
         if audience and audience not in audiences:
             audiences.append(audience)
@@ -145,9 +158,15 @@ def book(
     emails = [a.email.strip().lower() for a in attendees]
     if len(set(emails)) != len(emails):
         raise BookingError("Each attendee needs their own email address.", "attendees")
-    if audience not in Audience.values or (
-        not vouched and audience not in eligible_audiences(user, organisation)
-    ):
+    if audience not in Audience.values:
+        raise BookingError("You cannot book at this price.", "audience")
+    if not vouched and audience not in eligible_audiences(user, organisation):
+        if organisation is not None:
+            raise BookingError(
+                f"Places booked for {organisation.name} are at the price for "
+                f"{Audience(organisation_audience(organisation)).label.lower()}.",
+                "audience",
+            )
         raise BookingError("You cannot book at this price.", "audience")
     for email in emails:
         _check_attendee_eligible(audience, email, user, field="attendees")
@@ -519,6 +538,31 @@ def accept_offer(token: str, user) -> Booking:
     return booking
 
 
+def decline_offer(token: str, user) -> Booking:
+    """The booker turns offered places down: they pass to the next on the waiting list now."""
+    booking = booking_for_offer(token, user)
+    with transaction.atomic():
+        try:
+            booking = places.decline_offer(booking)
+        except places.PlacesError as exc:
+            raise BookingError(str(exc)) from exc
+        release_attendees(booking)
+        audit.record(user, audit.Action.CHANGE, booking, event="offer_declined")
+    return booking
+
+
+def leave_waiting_list(booking: Booking, *, by) -> Booking:
+    """The booker takes their entry off the waiting list (it held no places)."""
+    with transaction.atomic():
+        try:
+            booking = places.leave_waiting_list(booking)
+        except places.PlacesError as exc:
+            raise BookingError(str(exc)) from exc
+        release_attendees(booking)
+        audit.record(by, audit.Action.CHANGE, booking, event="left_waiting_list")
+    return booking
+
+
 def offer_manually(booking: Booking, *, by) -> Booking:
     try:
         booking = places.offer_to(booking)
@@ -624,6 +668,12 @@ def calendar_event(attendee: Attendee) -> calendars.CalendarEvent:
         attendee_email=attendee.email,
         attendee_name=attendee.name,
     )
+
+
+def calendar_file(attendee: Attendee) -> bytes:
+    """The attendee's place as an .ics file to add to a calendar: the same event, uid and
+    discreet rules as the invite they were emailed."""
+    return calendars.invite(calendar_event(attendee), discreet=_discreet(attendee))
 
 
 def _context(attendee: Attendee) -> dict:

@@ -22,6 +22,11 @@ urlpatterns = [
         views.transfer,
         name="transfer",
     ),
+    path(
+        "bookings/<booking_ref:reference>/places/<int:pk>/calendar.ics",
+        views.attendee_calendar,
+        name="attendee_calendar",
+    ),
     path("offers/<signed:token>/", views.offer, name="offer"),
     path("calendar/renew/", views.renew_feed, name="renew_feed"),
     path("calendar/public.ics", views.public_feed, name="public_feed"),

@@ -6,19 +6,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from courses import payments as course_payments
 from courses import selectors, services
 from courses.forms import (
+    MAX_PLACES_PER_BOOKING,
     AttendeeFormSet,
+    BookingForForm,
     BookingForm,
     CatalogueFilterForm,
-    PlacesCountForm,
     SelfAttendeeForm,
     TransferForm,
 )
@@ -31,16 +33,21 @@ from courses.models import (
     Session,
 )
 from portal import calendars
+from portal.accounts.selectors import verified_emails
 from portal.payments import stripe_api
 from portal.payments.services import PaymentError
-from portal.places import HoldingStatus
+from portal.places import HoldingStatus, waiting_position
 
 SESSIONS_PER_PAGE = 20
 
 
 def catalogue(request, index_page):
     form = CatalogueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        # A filter in error is left out (and said so next to it); the others still apply.
+        form.is_valid()
+        filters = form.cleaned_data
     sessions = selectors.catalogue(filters)
     page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -48,7 +55,14 @@ def catalogue(request, index_page):
     return render(
         request,
         "courses/catalogue.html",
-        {"page": index_page, "form": form, "sessions": page, "query": query.urlencode()},
+        {
+            "page": index_page,
+            "form": form,
+            "errors": error_summary(form) if form.is_bound else [],
+            "sessions": page,
+            "query": query.urlencode(),
+            "booked": selectors.sessions_with_a_place_of(request.user),
+        },
     )
 
 
@@ -58,7 +72,12 @@ def course_detail(request, course_page):
     return render(
         request,
         "courses/course_page.html",
-        {"page": course_page, "sessions": sessions, "prices": prices},
+        {
+            "page": course_page,
+            "sessions": sessions,
+            "prices": prices,
+            "booked": selectors.sessions_with_a_place_of(request.user),
+        },
     )
 
 
@@ -77,103 +96,177 @@ def _price_label(pence: int) -> str:
     return "Free" if pence == 0 else f"£{pence / 100:,.2f} a place"
 
 
+def error_summary(*forms, unlinked=(), first=()) -> list[tuple[str, str]]:
+    """(link, message) for the GOV.UK error summary: every error of the forms (and formsets),
+    each linked to its field ("" when there is no field to go to, or it is not shown)."""
+    items = list(first)
+    for form in forms:
+        if form is None:
+            continue
+        if isinstance(form, BaseFormSet):
+            items += [("", str(e)) for e in form.non_form_errors()]
+            for number, row in enumerate(form.forms, start=1):
+                items += [
+                    (link, f"Attendee {number}: {message}") for link, message in error_summary(row)
+                ]
+            continue
+        items += [("", str(e)) for e in form.non_field_errors()]
+        for field in form:
+            link = "" if field.name in unlinked else f"#{field.auto_id}"
+            items += [(link, str(e)) for e in field.errors]
+    return items
+
+
+def _organisation_problem(organisation, prices: dict, card_allowed: bool) -> str | None:
+    """Why places cannot be booked for this organisation, if they cannot."""
+    audience = services.organisation_audience(organisation)
+    label = Audience(audience).label.lower()
+    if audience not in prices:
+        return (
+            f"Places booked for {organisation.name} are at the price for {label}, and this "
+            f"course is not open to {label} bookings. To book just for yourself, choose "
+            "“Just me”."
+        )
+    if prices[audience] and not card_allowed and not organisation.invoiced:
+        return services.CARD_UNAVAILABLE
+    return None
+
+
 @never_cache
 @login_required
 def book(request, pk: int):
+    """Booking in one form. A member of an organisation first says who the places are for
+    and how many (a GET form); the next page names each attendee, with one submit."""
     session = _session_for_booking(pk)
-    organisations = list(request.user.organisations.all())
-    organisation = None
-    organisation_error = None
-    places = 1
-    if organisations:
-        try:
-            organisation = services.organisation_for(
-                request.user, request.GET.get("for") or request.POST.get("organisation")
-            )
-        except services.BookingError as exc:
-            # Shown, with the form for booking just for themselves: never a guess.
-            organisation_error = str(exc)
-        count = PlacesCountForm(
-            {"places": request.GET.get("places") or request.POST.get("form-TOTAL_FORMS") or 1}
-        )
-        places = count.cleaned_data["places"] if count.is_valid() else 1
+    user = request.user
+    organisations = list(user.organisations.all())
     prices = {
         row.audience: row.price_pence for row in session.course.audiences.all() if row.may_book
     }
-    eligible = [a for a in services.eligible_audiences(request.user, organisation) if a in prices]
-    invoice_allowed = organisation is not None and organisation.invoiced
     card_allowed = stripe_api.configured()
-    # Without card payments only free places, or places invoiced to an organisation, are
-    # offered: a paid place that could not be paid for is never offered.
-    payable = [a for a in eligible if prices[a] == 0 or card_allowed or invoice_allowed]
-    audience_choices = [(a, f"{Audience(a).label}: {_price_label(prices[a])}") for a in payable]
-    booking_for_others = organisation is not None
-    data = request.POST if request.method == "POST" else None
+    own_place = selectors.place_on(session, user)
+    context = {
+        "session": session,
+        "course": session.course,
+        "own_place": own_place,
+        "places_left": max(session.capacity - session.taken, 0),
+        "closed": _closed_reason(session)
+        if not session.is_open_for_booking or session.starts_at <= timezone.now()
+        else None,
+    }
+    posted = request.method == "POST"
+    organisation, places = None, 1
+    if organisations:
+        if posted:
+            who = {"for": request.POST.get("organisation", ""), "places": 1}
+            who["places"] = request.POST.get("form-TOTAL_FORMS", 1) if who["for"] else 1
+        elif "change" in request.GET:  # back from the next step: what they chose, unchecked
+            who = None
+        elif {"for", "places"} & set(request.GET):
+            who = request.GET.copy()
+            who.setdefault("places", "1")
+        else:
+            who = None
+        initial = {"for": request.GET.get("for", ""), "places": request.GET.get("places", 1)}
+        choice = BookingForForm(who, organisations=organisations, initial=initial)
+        if choice.is_bound and choice.is_valid() and choice.organisation is not None:
+            problem = _organisation_problem(choice.organisation, prices, card_allowed)
+            if problem:
+                choice.add_error("for", problem)
+        if not choice.is_bound or not choice.is_valid():
+            return render(
+                request,
+                "courses/book.html",
+                {
+                    **context,
+                    "step": "who",
+                    "choice": choice,
+                    "errors": error_summary(choice),
+                    "places": 1,
+                },
+                status=400 if choice.is_bound else 200,
+            )
+        organisation, places = choice.organisation, choice.cleaned_data["places"]
+    invoice_allowed = organisation is not None and organisation.invoiced
+    data = request.POST if posted else None
+    if organisation is not None:
+        audience = services.organisation_audience(organisation)
+        audience_choices = None
+        attendee_forms = AttendeeFormSet(data, initial=[{}] * places if data is None else None)
+        if posted:
+            places = min(attendee_forms.total_form_count(), MAX_PLACES_PER_BOOKING)
+    else:
+        audience = None
+        eligible = [a for a in services.eligible_audiences(user) if a in prices]
+        # Without card payments only free places are offered to someone booking for
+        # themself: a paid place that could not be paid for is never offered.
+        payable = [a for a in eligible if prices[a] == 0 or card_allowed]
+        audience_choices = [(a, f"{Audience(a).label}: {_price_label(prices[a])}") for a in payable]
+        attendee_forms = SelfAttendeeForm(data, prefix="self")
+        if not context["closed"] and not audience_choices:
+            context["closed"] = (
+                services.CARD_UNAVAILABLE
+                if eligible
+                else "This course is not open to bookings from people in your situation."
+            )
     form = BookingForm(
         data,
         audience_choices=audience_choices,
-        organisations=organisations,
         invoice_allowed=invoice_allowed,
         card_allowed=card_allowed,
-        initial={
-            "organisation": str(organisation.pk) if organisation else "",
-            "payment": "card" if card_allowed else "invoice",
-        },
+        initial={"payment": "card" if card_allowed else "invoice"},
     )
-    if booking_for_others:
-        attendee_forms = AttendeeFormSet(data, initial=[{}] * places if data is None else None)
-    else:
-        attendee_forms = SelfAttendeeForm(data, prefix="self")
-    error = None
-    if not session.is_open_for_booking or session.starts_at <= timezone.now():
-        error = _closed_reason(session)
-    elif not audience_choices and eligible:
-        error = services.CARD_UNAVAILABLE
-    elif not audience_choices:
-        error = "This course is not open to bookings from people in your situation."
-    valid = request.method == "POST" and form.is_valid() and attendee_forms.is_valid()
-    if valid and error is None and organisation_error is None:
+    error = context["closed"]
+    # Told before they submit, and never offered the waiting list for a session they are on.
+    already_booked = organisation is None and own_place is not None
+    valid = posted and form.is_valid() and attendee_forms.is_valid()
+    if valid and error is None and not already_booked:
         try:
             booking = services.book(
                 session=session,
-                user=request.user,
-                audience=form.cleaned_data["audience"],
-                attendees=_attendees(request.user, attendee_forms, booking_for_others),
-                organisation=services.organisation_for(
-                    request.user, form.cleaned_data.get("organisation")
-                ),
+                user=user,
+                audience=audience or form.cleaned_data["audience"],
+                attendees=_attendees(user, attendee_forms, organisation is not None),
+                organisation=organisation,
                 pay_by=form.cleaned_data["payment"],
                 purchase_order=form.cleaned_data.get("purchase_order", ""),
             )
         except services.BookingError as exc:
-            if exc.field in ("audience", "purchase_order"):
+            if exc.field in ("audience", "purchase_order") and exc.field in form.fields:
                 form.add_error(exc.field, str(exc))
-            elif exc.field == "payment":
-                form.add_error(None, str(exc))
             else:
-                error = str(exc)
+                form.add_error(None, str(exc))
         else:
             if booking.status == HoldingStatus.HELD:
                 return _checkout(request, booking)
             return redirect("courses:booking", reference=booking.reference)
+    first = [("", error)] if error else []
     return render(
         request,
         "courses/book.html",
         {
-            "session": session,
-            "course": session.course,
+            **context,
+            "step": "details",
             "form": form,
             "attendee_forms": attendee_forms,
-            "booking_for_others": booking_for_others,
-            "organisations": organisations,
             "organisation": organisation,
+            "organisations": organisations,
+            "price": prices.get(audience) if audience else None,
+            "audience_label": Audience(audience).label if audience else "",
             "invoice_allowed": invoice_allowed,
             "places": places,
             "error": error,
-            "organisation_error": organisation_error,
-            "places_left": max(session.capacity - session.taken, 0),
+            "already_booked": already_booked,
+            "errors": error_summary(
+                form,
+                attendee_forms if posted else None,
+                unlinked=() if invoice_allowed else ("payment", "purchase_order"),
+                first=first,
+            )
+            if posted or first
+            else [],
         },
-        status=400 if request.method == "POST" or organisation_error else 200,
+        status=400 if posted else 200,
     )
 
 
@@ -250,8 +343,36 @@ def booking_detail(request, reference: str):
             "show_joining_link": booking.status == HoldingStatus.CONFIRMED,
             "policy": _policy_for(booking),
             "offer_hours": settings.PLACES_OFFER_HOURS,
+            "position": waiting_position(booking),
+            "calendar_links": booking.status == HoldingStatus.CONFIRMED
+            and booking.session.status == Session.Status.SCHEDULED,
         },
     )
+
+
+@login_required
+def attendee_calendar(request, reference: str, pk: int):
+    """One confirmed place as an .ics file, for the booker or the attendee only."""
+    attendee = (
+        Attendee.objects.select_related("booking__session__course", "user")
+        .filter(
+            booking__reference=reference,
+            pk=pk,
+            status=Attendee.Status.ACTIVE,
+            booking__status=HoldingStatus.CONFIRMED,
+            session__status=Session.Status.SCHEDULED,
+        )
+        .first()
+    )
+    if attendee is None or not (
+        attendee.booking.booked_by_id == request.user.pk
+        or attendee.email in verified_emails(request.user)
+    ):
+        raise Http404("No such place.")
+    response = _ics(services.calendar_file(attendee), private=True)
+    # A neutral file name: it may be saved where others see it.
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response
 
 
 def _policy_for(booking: Booking) -> CancellationPolicy | None:
@@ -261,24 +382,52 @@ def _policy_for(booking: Booking) -> CancellationPolicy | None:
     return CancellationPolicy.current()
 
 
-def _cancel_page(request, booking: Booking, attendee: Attendee | None):
-    policy = _policy_for(booking)
-    paid = booking.status == HoldingStatus.CONFIRMED and policy is not None
+def _refund_statement(booking: Booking, attendee: Attendee | None) -> str:
+    """What cancelling now gives back, in words: the amount, or why there is none."""
+    if booking.status == HoldingStatus.WAITING:
+        return "Nothing has been paid for a place on the waiting list, so there is no refund."
+    if not booking.unit_price_pence:
+        return "The places are free, so there is nothing to refund."
+    if booking.status != HoldingStatus.CONFIRMED:
+        return "Nothing has been paid yet, so there is no refund: the payment will not be taken."
     amount = booking.unit_price_pence if attendee else booking.total_pence
-    full_refund_until = policy.full_refund_until(booking.session.starts_at) if policy else None
+    back = services.refund_due(booking, amount)
+    policy = CancellationPolicy.current()
+    until = timezone.localtime(policy.full_refund_until(booking.session.starts_at))
+    deadline = dateformat.format(until, r"g:i a \o\n j F Y")
+    if back == amount:
+        why = f"you can cancel for a full refund until {deadline}"
+    else:
+        later = f"refunded {policy.late_refund_percent}%" if back else "not refunded"
+        why = (
+            f"the time to cancel for a full refund ended at {deadline}, and later "
+            f"cancellations are {later}"
+        )
+    if back == 0:
+        return f"No refund: {why}."
+    if booking.is_invoiced and booking.invoice_paid_at:
+        return f"Your organisation will be owed a credit of {_pounds(back)}: {why}."
+    if booking.is_invoiced:
+        return f"{_pounds(back)} will be taken off your organisation's invoice: {why}."
+    return f"You will be refunded {_pounds(back)} of the {_pounds(amount)} paid: {why}."
+
+
+def _pounds(pence: int) -> str:
+    return f"£{pence / 100:,.2f}"
+
+
+def _cancel_page(request, booking: Booking, attendee: Attendee | None, error: str = ""):
     return render(
         request,
         "courses/cancel.html",
         {
             "booking": booking,
             "attendee": attendee,
-            "policy": policy,
-            "full_refund_until": full_refund_until,
-            # The policy refunds in full up to and including that moment.
-            "full_refund_passed": full_refund_until is not None
-            and timezone.now() > full_refund_until,
-            "refund_now": services.refund_due(booking, amount) / 100 if paid else None,
+            "policy": _policy_for(booking),
+            "refund": _refund_statement(booking, attendee),
+            "errors": [("", error)] if error else [],
         },
+        status=400 if error else 200,
     )
 
 
@@ -287,12 +436,20 @@ def _cancel_page(request, booking: Booking, attendee: Attendee | None):
 def cancel_booking(request, reference: str):
     booking = _own_booking(request, reference)
     if request.method == "POST":
+        waiting = booking.status == HoldingStatus.WAITING
         try:
-            services.cancel_booking(booking, by=request.user)
+            if waiting:
+                services.leave_waiting_list(booking, by=request.user)
+            else:
+                services.cancel_booking(booking, by=request.user)
         except services.BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Booking {booking.reference} is cancelled.")
+            return _cancel_page(request, booking, None, str(exc))
+        messages.success(
+            request,
+            "You have left the waiting list."
+            if waiting
+            else f"Booking {booking.reference} is cancelled.",
+        )
         return redirect("courses:booking", reference=booking.reference)
     return _cancel_page(request, booking, None)
 
@@ -310,9 +467,8 @@ def cancel_attendee(request, reference: str, pk: int):
         try:
             services.cancel_attendee(attendee, by=request.user)
         except services.BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"{attendee.name}'s place is cancelled.")
+            return _cancel_page(request, attendee.booking, attendee, str(exc))
+        messages.success(request, f"{attendee.name}'s place is cancelled.")
         return redirect("courses:booking", reference=reference)
     return _cancel_page(request, attendee.booking, attendee)
 
@@ -340,7 +496,12 @@ def transfer(request, reference: str, pk: int):
     return render(
         request,
         "courses/transfer.html",
-        {"booking": attendee.booking, "attendee": attendee, "form": form},
+        {
+            "booking": attendee.booking,
+            "attendee": attendee,
+            "form": form,
+            "errors": error_summary(form) if form.is_bound else [],
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -353,10 +514,18 @@ def offer(request, token: str):
     except services.BookingError as exc:
         return render(request, "courses/offer.html", {"error": str(exc)}, status=410)
     if request.method == "POST":
+        declined = request.POST.get("decision") == "decline"
         try:
-            booking = services.accept_offer(token, request.user)
+            if declined:
+                booking = services.decline_offer(token, request.user)
+            else:
+                booking = services.accept_offer(token, request.user)
         except services.BookingError as exc:
             return render(request, "courses/offer.html", {"error": str(exc)}, status=410)
+        if declined:
+            messages.success(
+                request, "You have turned the places down. They are offered to the next person."
+            )
         return redirect("courses:booking", reference=booking.reference)
     return render(
         request,

@@ -6,8 +6,10 @@ concrete subclass of `PlaceHolding`, with a foreign key to its offering whose
 
 - ``confirmed``: the places are theirs;
 - ``held``: kept for them while they pay, until ``expires_at``;
-- ``offered``: freed places offered from the waiting list, until ``expires_at``;
-- ``waiting``: on the waiting list, in the order they joined;
+- ``offered``: freed places offered from the waiting list, until ``expires_at`` (accepted
+  with `accept_offer`; `decline_offer` passes them on at once);
+- ``waiting``: on the waiting list, in the order they joined (`waiting_position`), until
+  offered places or taken off it (`leave_waiting_list`);
 - ``cancelled`` / ``expired``: holds nothing.
 
 Confirmed, held and offered holdings take places. Every write locks the offering row
@@ -258,6 +260,45 @@ def accept_offer(holding: H, *, hold_for: timedelta | None = None) -> H:
     if lapsed:
         raise NotOffered("This offer has expired and the places were offered to others.")
     return holding
+
+
+def decline_offer(holding: H) -> H:
+    """Turn offered places down: the holding is cancelled and the places are offered to the
+    next on the waiting list at once, not when the offer would have lapsed."""
+    with transaction.atomic():
+        holding, offering = _lock_holding(holding)
+        if holding.status != HoldingStatus.OFFERED:
+            raise NotOffered("This offer has already been used or withdrawn.")
+        _move(holding, HoldingStatus.CANCELLED, None)
+        offer_free_places(offering)
+        return holding
+
+
+def leave_waiting_list(holding: H) -> H:
+    """Take a waiting entry off the waiting list. It held no places, so none are freed (and
+    the invariant holds: no entry left behind fits in places that were not free before)."""
+    with transaction.atomic():
+        holding, _offering = _lock_holding(holding)
+        if holding.status != HoldingStatus.WAITING:
+            raise NotOffered("This booking is no longer on the waiting list.")
+        _move(holding, HoldingStatus.CANCELLED, None)
+        return holding
+
+
+def waiting_position(holding: PlaceHolding) -> int | None:
+    """Where a waiting entry stands in its offering's queue (1 is next), or None when it is
+    not waiting. Entries are offered places in this order, though one that wants fewer
+    places may be offered free places before larger entries ahead of it."""
+    if holding.status != HoldingStatus.WAITING:
+        return None
+    attname = holding._meta.get_field(_offering_field_name(type(holding))).attname
+    ahead = type(holding).objects.filter(
+        Q(requested_at__lt=holding.requested_at)
+        | Q(requested_at=holding.requested_at, pk__lt=holding.pk),
+        status=HoldingStatus.WAITING,
+        **{attname: getattr(holding, attname)},
+    )
+    return ahead.count() + 1
 
 
 def confirm_held(holding: H) -> bool:

@@ -12,3 +12,19 @@ def places_left(session) -> int:
 @register.filter
 def pounds(pence: int) -> str:
     return "Free" if not pence else f"£{pence / 100:,.2f}"
+
+
+@register.filter
+def audience_prices(course) -> str:
+    """Each audience that may book the course, with its price a place: "Council staff: free
+    · Business: £45.00". Uses the course's prefetched audiences (no query per session)."""
+    return " · ".join(
+        f"{row.get_audience_display()}: {pounds(row.price_pence).lower()}"
+        for row in course.audiences.all()
+        if row.may_book
+    )
+
+
+@register.filter
+def times(pence: int, quantity: int) -> int:
+    return pence * quantity

@@ -54,6 +54,7 @@ def test_the_public_join_a_waiting_list_are_offered_a_place_and_accept(page, ful
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Join the waiting list").click()
     expect(page.locator("h1")).to_have_text("You are on the waiting list")
+    assert page.locator("#waiting-position").inner_text() == "You are number 1 on the waiting list."
     assert_no_axe_violations(page)
 
     waiting = Booking.objects.get(booked_by=person)
@@ -147,16 +148,37 @@ def test_a_business_member_books_three_places_and_pays(page, paying_checkout, ho
     sign_in(page, member)
 
     page.goto("/training/")
+    # The catalogue prices the session for the one audience that may book it.
+    assert page.get_by_text("Business: £60.00", exact=True).is_visible()
     page.get_by_role("link", name=re.compile(r"^Book DA in the workplace")).click()
     expect(page.locator("h1")).to_have_text("Book a place")
-    page.get_by_label("Who are you booking for").select_option(
-        label="Acme Logistics (name each attendee)"
-    )
+    assert_no_axe_violations(page)
+    # A number of places without the organisation: an error next to the field, linked from
+    # the summary, and what was typed kept.
     page.get_by_label("How many places").fill("3")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.get_by_label("How many places")).to_have_value("3")
+    assert_no_axe_violations(page)
+    page.locator(".govuk-error-summary a").first.click()
+    expect(page.get_by_label("How many places")).to_be_focused()
+    page.get_by_label("Acme Logistics").check()
     page.get_by_role("button", name="Continue").click()
     # Wait for the next page: counting at once could still see the one before.
     expect(page.locator("legend", has_text=re.compile(r"^Attendee \d$"))).to_have_count(3)
-    page.get_by_label("Business: £60.00 a place").check()
+    # Places for the organisation are at its audience's price: no price to choose.
+    assert page.locator("#price").inner_text() == "Business: £60.00 a place, £180.00 in all"
+    assert page.locator("input[name=audience]").count() == 0
+    # One form, one submit: a missing email is an error in the summary, the names kept.
+    for number, (name, _email, _needs) in enumerate(ATTENDEES):
+        page.fill(f"#id_form-{number}-name", name)
+    page.get_by_role("button", name="Confirm booking").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert (
+        "Attendee 1: Enter the email address." in page.locator(".govuk-error-summary").inner_text()
+    )
+    expect(page.locator("#id_form-2-name")).to_have_value(ATTENDEES[2][0])
+    assert_no_axe_violations(page)
     for number, (name, email, needs) in enumerate(ATTENDEES):
         page.fill(f"#id_form-{number}-name", name)
         page.fill(f"#id_form-{number}-email", email)
@@ -177,6 +199,17 @@ def test_a_business_member_books_three_places_and_pays(page, paying_checkout, ho
     for name, email, _ in ATTENDEES:
         assert page.get_by_role("cell", name=name, exact=True).is_visible()
         assert page.get_by_role("cell", name=email, exact=True).is_visible()
+    assert page.get_by_role("link", name=re.compile("^Add to calendar")).count() == 3
+    # Whole words: at a phone's width an email address (one word) stays on one line; the
+    # table scrolls sideways instead of breaking it.
+    page.set_viewport_size({"width": 320, "height": 640})
+    cell = page.get_by_role("cell", name="alex@acme.example.com", exact=True)
+    lines = cell.evaluate(
+        "c => { const r = document.createRange(); r.selectNodeContents(c);"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+    )
+    assert lines == 1
+    page.set_viewport_size({"width": 1280, "height": 800})
     assert_no_axe_violations(page)
 
     # One booking, one reference, three named places, confirmed by Stripe's signed webhook.

@@ -43,13 +43,13 @@ def test_the_catalogue_lists_sessions_with_availability_in_a_fixed_number_of_que
     helpers.session(course, capacity=5, days=4)
     index = helpers.training_index(home_page)
     client.get(index.url)  # warm Wagtail's site caches
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(index.url)
     assert "Full: join the waiting list" in response.text
     assert "5 places left" in response.text
     for n in range(30):
         helpers.session(course, days=5 + n)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(index.url + "?page=2")
     assert response.status_code == 200
 
@@ -71,8 +71,31 @@ def test_the_catalogue_filters(client, home_page):
     later = (timezone.localdate() + timedelta(days=20)).isoformat()
     text = client.get(index.url, {"date_from": later}).text
     assert "Staff only" in text and "Risk course" not in text
-    response = client.get(index.url, {"date_from": later, "date_to": "2000-01-01"})
+    sooner = (timezone.localdate() + timedelta(days=2)).isoformat()
+    response = client.get(index.url, {"date_from": later, "date_to": sooner})
     assert "must be the same as or after" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"date_to": "2000-01-01"}, "The end date must be today"),
+        ({"date_from": "9999-12-31"}, "The start date must be on or before"),
+        ({"date_to": "2999-01-01"}, "The end date must be on or before"),
+        ({"date_from": "2026-02-30"}, "Enter the start date as a real date"),
+    ],
+)
+def test_catalogue_dates_out_of_range_are_errors_next_to_the_field(
+    client, home_page, query, message
+):
+    index = helpers.training_index(home_page)
+    response = client.get(index.url, query)
+    assert response.status_code == 200
+    text = response.text
+    [field] = query
+    summary = text.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert f'href="#id_{field}"' in summary and message in summary
+    assert f'id="id_{field}-error"' in text and "<title>Error: " in text
 
 
 def test_a_course_page_shows_prices_and_sessions(client, course_page, training_session):
@@ -186,8 +209,13 @@ def test_closed_sessions_say_why(client, person, training_session, change, messa
 
 def test_booking_twice_says_so(client, person, training_session):
     client.post(book_url(training_session), {"audience": "public"})
+    page = client.get(book_url(training_session)).text
+    assert "You already have a place on this session." in page
+    # Never offered the waiting list (or another booking) for a session they are on.
+    assert "Join the waiting list" not in page and "Confirm booking" not in page
     response = client.post(book_url(training_session), {"audience": "public"})
-    assert "already has a place" in response.text
+    assert response.status_code == 400
+    assert "You already have a place on this session." in response.text
     assert Attendee.objects.count() == 1
 
 
@@ -335,8 +363,8 @@ def test_a_tampered_organisation_in_the_address_is_a_clear_error_not_a_crash(
     assert response.status_code == 400
     assert "You can only book for an organisation you belong to." in response.text
     assert "govuk-error-summary" in response.text
-    # The form to book just for themselves is still there.
-    assert 'name="audience"' in response.text
+    # The first step is shown again, with the choice to book just for themselves.
+    assert 'name="for"' in response.text and "Just me" in response.text
 
 
 def test_a_tampered_organisation_in_a_post_is_a_clear_error_not_a_crash(
