@@ -387,6 +387,10 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False  # allauth's reset, with its rate limits,
 # Avatars from Gravatar would be a request to a third party from every admin page.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Autosave is off: on an "add" screen (a drop-in) it saved the half-typed snippet, and the later
+# Publish then created a second one (two drop-ins from one form), and each autosave of a form
+# not yet valid answered 400. Editors save drafts with "Save draft"; revisions keep the history.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
 LOGGING = {
