@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -81,6 +83,10 @@ def _price_label(pence: int) -> str:
 @login_required
 def book(request, pk: int):
     session = _session_for_booking(pk)
+    if not request.user.get_full_name():
+        # A place is in a person's name (register, invite, certificate), never an address.
+        messages.info(request, "Add your name before you book: your place will be in it.")
+        return redirect(f"{reverse('account_name')}?{urlencode({'next': request.get_full_path()})}")
     organisations = list(request.user.organisations.all())
     organisation = None
     organisation_error = None
@@ -184,7 +190,7 @@ def _attendees(user, attendee_forms, booking_for_others: bool) -> list:
         ]
     return [
         services.AttendeeDetails(
-            name=user.get_full_name() or user.email,
+            name=user.get_full_name(),
             email=user.email,
             needs=attendee_forms.cleaned_data["needs"],
         )

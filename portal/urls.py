@@ -7,11 +7,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import sitemap  # Wagtail's, with the public cache policy
 from portal import views
+from portal.accounts import views as account_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("exit/", views.exit_page, name="exit_page"),
     path("accounts/profile/", views.my_account, name="my_account"),
+    path("accounts/name/", account_views.change_name, name="account_name"),
     path("accounts/", include("allauth.urls")),
     # Staff sign in through allauth, which asks for the second factor; Wagtail's own sign-in
     # and password reset would skip it (and email anyone), so they lead there instead.
