@@ -164,6 +164,7 @@ def test_signed_in_account_pages_use_the_portals_words(client):
         "/accounts/email/": "Your email addresses",
         "/accounts/password/change/": "Change your password",
         "/accounts/logout/": "Sign out",
+        "/accounts/2fa/": "Two-step sign in",
     }.items():
         response = client.get(url)
         main = response.text.split('id="main-content"', 1)[1].split("</main>", 1)[0]
