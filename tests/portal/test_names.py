@@ -25,8 +25,9 @@ def test_sign_up_without_a_first_name_says_so_next_to_the_field_and_in_the_summa
     html = response.text
     assert '<a href="#id_first_name">Enter your first name</a>' in html
     assert 'class="govuk-error-message"' in html and "govuk-input--error" in html
-    # What was typed stays typed.
+    # What was typed stays typed, under the same labels.
     assert 'value="sam@mail.test"' in html
+    assert "Email address" in html and "Create a password" in html and "placeholder" not in html
     assert not User.objects.exists()
 
 

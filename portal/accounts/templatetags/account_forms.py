@@ -36,4 +36,8 @@ def govuk_account_form(form):
                 '<a class="govuk-link" href="{}">Forgotten your password?</a>',
                 reverse("account_reset_password"),
             )
+    # A bound form has made its bound fields already (validating it does): they copy the
+    # label and hint when made, so they are given the new ones too.
+    for bound in form:
+        bound.label, bound.help_text = bound.field.label, bound.field.help_text
     return form
