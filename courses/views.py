@@ -9,7 +9,9 @@ from django.core.paginator import Paginator
 from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -138,6 +140,10 @@ def book(request, pk: int):
     """Booking in one form. A member of an organisation first says who the places are for
     and how many (a GET form); the next page names each attendee, with one submit."""
     session = _session_for_booking(pk)
+    if not request.user.get_full_name():
+        # A place is in a person's name (register, invite, certificate), never an address.
+        messages.info(request, "Add your name before you book: your place will be in it.")
+        return redirect(f"{reverse('account_name')}?{urlencode({'next': request.get_full_path()})}")
     user = request.user
     organisations = list(user.organisations.all())
     prices = {
@@ -277,7 +283,7 @@ def _attendees(user, attendee_forms, booking_for_others: bool) -> list:
         ]
     return [
         services.AttendeeDetails(
-            name=user.get_full_name() or user.email,
+            name=user.get_full_name(),
             email=user.email,
             needs=attendee_forms.cleaned_data["needs"],
         )

@@ -97,7 +97,8 @@ def _event(event: CalendarEvent, *, discreet: bool, cancelled: bool, invite: boo
             vevent.add("organizer", _organizer())
         if event.attendee_email:
             attendee = vCalAddress(f"mailto:{event.attendee_email}")
-            attendee.params["cn"] = vText(event.attendee_name or event.attendee_email)
+            if event.attendee_name:  # never the address in place of a name
+                attendee.params["cn"] = vText(event.attendee_name)
             attendee.params["role"] = vText("REQ-PARTICIPANT")
             attendee.params["partstat"] = vText("ACCEPTED")
             vevent.add("attendee", attendee, encode=0)

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import sitemap  # Wagtail's, with the public cache policy
 from portal import views
+from portal.accounts import views as account_views
 from portal.contact import views as contact_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("exit/", views.exit_page, name="exit_page"),
     path("accounts/profile/", views.my_account, name="my_account"),
     path("accounts/contact/", contact_views.edit_own_plan, name="my_contact_plan"),
+    path("accounts/name/", account_views.change_name, name="account_name"),
     path("accounts/", include("allauth.urls")),
     # Staff sign in through allauth, which asks for the second factor; Wagtail's own sign-in
     # and password reset would skip it (and email anyone), so they lead there instead.

@@ -41,6 +41,11 @@ class AccountAdapter(DefaultAccountAdapter):
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return settings.SITE_URL + path.replace("UID-KEY", quote(key))
 
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        # From SITE_URL, as the reset link is: not from the Host the sign-up was sent with.
+        path = reverse("account_confirm_email", args=[emailconfirmation.key])
+        return settings.SITE_URL + path
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Account emails go through the outbox like every other message, so they honour the
         person's preferences: never to an address they marked unsafe, and with a neutral
@@ -51,10 +56,22 @@ class AccountAdapter(DefaultAccountAdapter):
         recipient = notify.Recipient.for_user(user) if user else notify.Recipient(email=email)
         # Sent where allauth says (a newly added address is verified at that address).
         recipient = replace(recipient, email=email)
+        # The site is named from SERVICE_NAME and SITE_URL, never from the Sites framework's
+        # row ("example.com") or the request's host; in discreet mode it is not named at all.
         site_name = "Appointments" if recipient.discreet else settings.SERVICE_NAME
         site = SimpleNamespace(name=site_name, domain=urlsplit(settings.SITE_URL).netloc)
         rendered = self.render_mail(
-            template_prefix, email, {"email": email, "current_site": site, **context}
+            template_prefix,
+            email,
+            {
+                "email": email,
+                **context,
+                "current_site": site,
+                "site_name": site_name,
+                "site_url": settings.SITE_URL,
+                "discreet": recipient.discreet,
+                "recipient_name": recipient.name,
+            },
         )
         alternatives = getattr(rendered, "alternatives", [])
         notify.send_rendered(

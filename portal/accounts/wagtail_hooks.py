@@ -1,6 +1,7 @@
 from wagtail import hooks
 from wagtail.admin.views.generic.models import EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users
 
 from portal import audit
@@ -48,9 +49,26 @@ class AuditedUserEditView(audit.AuditedObjectViewMixin, users.EditView):
     pass
 
 
+class OneNameCreationForm(UserCreationForm):
+    """A last name only for those who have one, as at sign-up."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["last_name"].required = False
+
+
+class OneNameEditForm(UserEditForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["last_name"].required = False
+
+
 class AuditedUserViewSet(users.UserViewSet):
     """Wagtail's user screens, audited: the listing shows names and emails, the edit form a
     person's name, email and roles (portal.accounts.apps makes Wagtail use this viewset)."""
 
     index_view_class = AuditedUserIndexView
     edit_view_class = AuditedUserEditView
+
+    def get_form_class(self, for_update=False):
+        return OneNameEditForm if for_update else OneNameCreationForm

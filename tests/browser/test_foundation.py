@@ -18,10 +18,35 @@ def test_the_home_page_has_no_axe_violations(page, site):
     assert_no_axe_violations(page)
 
 
+def assert_styled_by_govuk(page) -> None:
+    """Every link, field and button on the page's main part is one of GOV.UK's."""
+    unstyled = page.eval_on_selector_all(
+        "main a:not(.govuk-link):not(.govuk-button):not(.govuk-error-summary__list a),"
+        " main input:not([type=hidden])"
+        ":not(.govuk-input):not(.govuk-radios__input):not(.govuk-checkboxes__input),"
+        " main button:not(.govuk-button)",
+        "nodes => nodes.map(n => n.outerHTML)",
+    )
+    assert unstyled == [], unstyled
+    assert not page.console_errors, page.console_errors
+
+
 def test_sign_in_and_sign_up_pages_have_no_axe_violations(page, site):
-    for url in ["/accounts/login/", "/accounts/signup/"]:
+    for url in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]:
         page.goto(url)
         assert_no_axe_violations(page)
+        assert_styled_by_govuk(page)
+    assert page.locator("h1").inner_text() == "Reset your password"
+    # A sign-up without a name: the error summary leads to the field, what was typed stays.
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email address").fill("new.person@example.com")
+    page.get_by_role("button", name="Create an account").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.get_by_role("link", name="Enter your first name").click()
+    assert page.evaluate("document.activeElement.id") == "id_first_name"
+    assert page.get_by_label("Email address").input_value() == "new.person@example.com"
+    assert_no_axe_violations(page)
+    assert_styled_by_govuk(page)
 
 
 def test_exit_this_page_button_leaves_for_the_exit_site(page, site, settings):
@@ -68,7 +93,18 @@ def test_signing_in_through_the_form_works_under_the_strict_headers(page, site):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("reader@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/accounts/profile/")
     assert page.locator("h1").inner_text() == "My account"
     assert_no_axe_violations(page)
+    # The account pages a person reaches from there.
+    for url, heading in [
+        ("/accounts/name/", "Change your name"),
+        ("/accounts/email/", "Your email addresses"),
+        ("/accounts/password/change/", "Change your password"),
+        ("/accounts/2fa/", "Two-step sign in"),
+    ]:
+        page.goto(url)
+        assert page.locator("h1").inner_text() == heading
+        assert_no_axe_violations(page)
+        assert_styled_by_govuk(page)

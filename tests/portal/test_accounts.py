@@ -16,7 +16,13 @@ pytestmark = pytest.mark.django_db
 def signup(client, email, password=PASSWORD, password2=None):
     return client.post(
         "/accounts/signup/",
-        {"email": email, "password1": password, "password2": password2 or password},
+        {
+            "first_name": "New",
+            "last_name": "Person",
+            "email": email,
+            "password1": password,
+            "password2": password2 or password,
+        },
     )
 
 

@@ -63,7 +63,7 @@ def _sign_up(client, email, capture_on_commit):
     ):
         response = client.post(
             "/accounts/signup/",
-            {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+            {"first_name": "Sam", "email": email, "password1": PASSWORD, "password2": PASSWORD},
         )
     return response, encode.call_count, OutboxMessage.objects.count() - messages_before
 
