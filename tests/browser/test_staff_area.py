@@ -193,7 +193,7 @@ def test_an_editor_adds_a_drop_in_with_a_cancelled_date_and_edits_pages(page, de
         "/admin/pages/",
         f"/admin/pages/{privacy.get_parent().pk}/",
         "/admin/snippets/cms/dropin/",
-        "/admin/snippets/cms/locality/add/",
+        "/admin/snippets/portal/locality/add/",
         "/admin/snippets/cms/topic/add/",
         "/admin/snippets/cms/audience/add/",
         "/admin/reports/site-history/",
