@@ -26,12 +26,14 @@ class LocalityViewSet(SnippetViewSet):
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
+    menu_label = "Guidance topics"
     list_display = ["name", "slug", "sort_order"]
 
 
 class AudienceViewSet(SnippetViewSet):
     model = Audience
     icon = "group"
+    menu_label = "Guidance audiences"
     list_display = ["name", "slug", "sort_order"]
 
 

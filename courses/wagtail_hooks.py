@@ -181,8 +181,12 @@ class SessionViewSet(ModelViewSet):
 
 
 class TopicViewSet(SnippetViewSet):
+    """What courses teach (awareness, risk): not the public site's guidance topics (types of
+    abuse), which are their own list, so each menu item says which it is."""
+
     model = Topic
     icon = "tag"
+    menu_label = "Course topics"
     list_display = ["name", "slug"]
 
 

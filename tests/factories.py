@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from portal.accounts.models import Membership, Organisation, Sector, User
+from portal.localities import Locality, StaffAssignment
 
 PASSWORD = "a-Long-test-passw0rd"
 
@@ -28,6 +29,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         for role in extracted or []:
             self.groups.add(Group.objects.get(name=role))
+
+    @factory.post_generation
+    def localities(self, create, extracted, **kwargs):
+        """Staff assignments: the localities given (slugs), or for a coordinator given none,
+        every locality (a coordinator of the whole service); `localities=[]` for none."""
+        if not create:
+            return
+        if extracted is None:
+            coordinator = self.groups.filter(name="Coordinator").exists()
+            extracted = Locality.objects.values_list("slug", flat=True) if coordinator else []
+        for locality in Locality.objects.filter(slug__in=list(extracted)):
+            StaffAssignment.objects.create(user=self, locality=locality)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
