@@ -15,6 +15,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from courses import reports
+from courses.models import Booking
 from portal.attendance.models import AttendanceMark
 from portal.localities import Locality
 from tests.attendance import factories
@@ -77,6 +78,10 @@ def world(django_db_setup, django_db_blocker):
                 person_type_id=_type_id(booking.attendees.get()),
                 person_id=booking.attendees.get().pk,
                 status="present",
+            )
+        for booking in (own, other):
+            Booking.objects.filter(pk=booking.pk).update(
+                payment_method="invoice", unit_price_pence=4500, invoice_owed_pence=4500
             )
         clients = {}
         for role, user in staff.items():
@@ -166,5 +171,24 @@ def test_the_report_page_passes_the_requesting_user(world):
     commissioner = world["clients"]["Commissioner"].get(url, {"export": "csv"})
     assert coordinator.status_code == commissioner.status_code == 200
     # A heading and one row per session: the coordinator's North one; both for commissioners.
-    assert len(coordinator.content.decode().strip().splitlines()) == 2
-    assert len(commissioner.content.decode().strip().splitlines()) == 3
+    assert len(_lines(coordinator)) == 2
+    assert len(_lines(commissioner)) == 3
+
+
+def _lines(response) -> list[str]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode().strip().splitlines()
+
+
+@pytest.mark.django_db
+def test_invoices_owed_are_scoped_too(world):
+    (_, own), (_, other) = world["mine"], world["theirs"]
+    url = reverse("courses_invoices_owed")
+    coordinator = world["clients"]["Coordinator"]
+    listing = coordinator.get(url).content.decode()
+    assert own.reference in listing and other.reference not in listing
+    assert other.reference in world["clients"]["Commissioner"].get(url).content.decode()
+    paid = coordinator.post(reverse("courses_invoice_paid", args=[other.pk]))
+    assert paid.status_code == 404
+    other.refresh_from_db()
+    assert other.invoice_paid_at is None
