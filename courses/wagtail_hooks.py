@@ -6,6 +6,7 @@ history and usage views open, only the sessions visible to the member of staff
 created or moved only into a locality they are assigned to. Figures-only roles
 (commissioners) see every session's numbers in the listing and open none."""
 
+from django import forms
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -161,7 +162,8 @@ class SessionViewSet(ModelViewSet):
                 [
                     FieldPanel("online"),
                     FieldPanel("venue"),
-                    FieldPanel("locality"),
+                    # A plain list (not the snippet chooser): only their own localities.
+                    FieldPanel("locality", widget=forms.Select),
                     FieldPanel("joining_link"),
                     FieldPanel("joining_instructions"),
                 ],
