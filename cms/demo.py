@@ -27,13 +27,13 @@ from cms.models import (
     GuidancePage,
     HelplineSettings,
     HomePage,
-    Locality,
     PrivacyNoticePage,
     SafetyPage,
     StandardPage,
     Topic,
 )
 from cms.selectors import next_session
+from portal.localities import Locality
 
 
 def seed_site() -> HomePage:

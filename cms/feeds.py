@@ -10,8 +10,8 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
 from cms.hours import LONDON
-from cms.models.dropins import Locality
 from cms.selectors import listed_drop_ins, sessions_between
+from portal.localities import Locality
 
 FEED_WEEKS = 12
 

@@ -3,8 +3,9 @@ ignored: the page still shows everything else."""
 
 from django import forms
 
-from cms.models.dropins import Locality, Weekday
+from cms.models.dropins import Weekday
 from cms.models.taxonomy import Audience, Topic
+from portal.localities import Locality
 
 DAY_CHOICES = [("", "Any day")] + [(label.lower(), label) for label in Weekday.labels]
 MAX_QUERY_LENGTH = 200
@@ -42,7 +43,7 @@ class GuidanceFilterForm(FilterForm):
 
 class DropInFilterForm(FilterForm):
     locality = forms.ModelChoiceField(
-        Locality.objects.all(),
+        Locality.objects.in_person(),
         to_field_name="slug",
         required=False,
         label="Area",

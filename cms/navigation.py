@@ -1,11 +1,19 @@
-"""The header and footer links of the public site, kept in the cache until a page changes."""
+"""The header and footer links of the public site, kept in the cache until a page changes.
 
+The header lists the pages shown in menus, and always the training catalogue (a business
+looking for training finds it from every page, whether or not an editor ticked "show in
+menus" on it)."""
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db.models import Q
 from django.urls import reverse
 from wagtail.models import Page, Site
 
 CACHE_SECONDS = 3600
 FOOTER_PAGE_TYPES = ("cms.SafetyPage", "cms.AccessibilityStatementPage", "cms.PrivacyNoticePage")
+CATALOGUE_PAGE_TYPE = ("courses", "TrainingIndexPage")
 
 
 def _cache_key(site: Site) -> str:
@@ -13,9 +21,10 @@ def _cache_key(site: Site) -> str:
 
 
 def site_links(site: Site | None) -> dict:
-    """{"navigation": [...], "footer": [...]}, each item {"title", "url"}."""
+    """{"navigation": [...], "footer": [...], "training": item or None}, each item
+    {"title", "url"}; "training" is the course catalogue."""
     if site is None:
-        return {"navigation": [], "footer": []}
+        return {"navigation": [], "footer": [], "training": None}
     links = cache.get(_cache_key(site))
     if links is None:
         links = _build(site)
@@ -25,7 +34,17 @@ def site_links(site: Site | None) -> dict:
 
 def _build(site: Site) -> dict:
     root = site.root_page
-    menu = root.get_children().live().public().in_menu().only("title", "url_path")
+    in_menu = Q(show_in_menus=True)
+    catalogue_type = _catalogue_type()
+    if catalogue_type is not None:
+        in_menu |= Q(content_type=catalogue_type)
+    menu = list(
+        root.get_children()
+        .live()
+        .public()
+        .filter(in_menu)
+        .only("title", "url_path", "content_type")
+    )
     footer_pages = {
         page.content_type.model_class()._meta.label: page
         for page in Page.objects.descendant_of(root)
@@ -41,15 +60,28 @@ def _build(site: Site) -> dict:
         if label in footer_pages
     ]
     footer.append({"title": "Search", "url": reverse("cms:search")})
+    training = next(
+        (
+            {"title": page.title, "url": page.relative_url(site)}
+            for page in menu
+            if catalogue_type is not None and page.content_type_id == catalogue_type.pk
+        ),
+        None,
+    )
     return {
         "navigation": [{"title": page.title, "url": page.relative_url(site)} for page in menu],
         "footer": footer,
+        "training": training,
     }
 
 
-def _footer_models() -> list:
-    from django.apps import apps
+def _catalogue_type() -> ContentType | None:
+    if not apps.is_installed("courses"):
+        return None
+    return ContentType.objects.get_for_model(apps.get_model(*CATALOGUE_PAGE_TYPE))
 
+
+def _footer_models() -> list:
     return [apps.get_model(label) for label in FOOTER_PAGE_TYPES]
 
 

@@ -8,10 +8,11 @@ from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
 
 from cms.hours import LONDON, HelplineStatus, is_bank_holiday
-from cms.models.dropins import DropIn, DropInCancellation, Locality
+from cms.models.dropins import DropIn, DropInCancellation
 from cms.models.helpline import HelplineSettings
 from cms.models.taxonomy import Audience, Topic
 from cms.recurrence import rule_dates
+from portal.localities import Locality
 
 # How far ahead a drop-in's next date is looked for.
 NEXT_SESSION_HORIZON_DAYS = 400

@@ -1,9 +1,11 @@
-"""Staff tools for the public site: topics, audiences, localities and drop-ins as snippets."""
+"""Staff tools for the public site: topics, audiences, localities and drop-ins as snippets
+(the localities are portal's, shared by every app, listed here where editors look for them)."""
 
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.models import Audience, DropIn, Locality, Topic
+from cms.models import Audience, DropIn, Topic
+from portal.localities import Locality
 
 
 class DropInViewSet(SnippetViewSet):
@@ -18,18 +20,20 @@ class DropInViewSet(SnippetViewSet):
 class LocalityViewSet(SnippetViewSet):
     model = Locality
     icon = "site"
-    list_display = ["name", "slug", "sort_order"]
+    list_display = ["name", "slug", "is_online", "sort_order"]
 
 
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
+    menu_label = "Guidance topics"
     list_display = ["name", "slug", "sort_order"]
 
 
 class AudienceViewSet(SnippetViewSet):
     model = Audience
     icon = "group"
+    menu_label = "Guidance audiences"
     list_display = ["name", "slug", "sort_order"]
 
 

@@ -151,7 +151,9 @@ class InvoicesOwedView(audit.AuditedListingMixin, ReportView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.unpaid_invoices()
+        # Scoped: a coordinator sees their localities' invoices; commissioners all figures.
+        visible = selectors.sessions_in_figures_of(self.request.user)
+        return selectors.unpaid_invoices().filter(session__in=visible)
 
     def decorate_paginated_queryset(self, object_list):
         for booking in object_list:
@@ -204,7 +206,8 @@ def mark_invoice_credited(request, booking_pk: int):
 def _settle_invoice(request, booking_pk: int, settle, done: str):
     if not (request.user.has_perm(VIEW_INVOICES) and request.user.has_perm(MARK_INVOICE_PAID)):
         raise PermissionDenied
-    booking = get_object_or_404(Booking, pk=booking_pk)
+    visible = selectors.sessions_in_figures_of(request.user)
+    booking = get_object_or_404(Booking, pk=booking_pk, session__in=visible)
     try:
         settle(booking, by=request.user)
     except services.BookingError as exc:

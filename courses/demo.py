@@ -17,12 +17,12 @@ from courses.models import (
     CourseAudience,
     CoursePage,
     Delivery,
-    Locality,
     Session,
     Topic,
     TrainingIndexPage,
 )
 from portal.accounts.models import User
+from portal.localities import Locality
 from portal.places import HoldingStatus
 
 FREE_FOR_STAFF = {
@@ -32,9 +32,9 @@ FREE_FOR_STAFF = {
     Audience.VOLUNTEER: 0,
 }
 VENUES = {
-    Locality.NORTH: "Northgate Community Centre, 14 Mill Lane, Riverside RV1 2AB",
-    Locality.CENTRAL: "Riverside Civic Centre, Training Room 2, Market Square, Riverside RV3 1AA",
-    Locality.SOUTH: "Southbank Library, Meeting Room, 2 Quay Street, Riverside RV7 4CD",
+    "north": "Northgate Community Centre, 14 Mill Lane, Riverside RV1 2AB",
+    "central": "Riverside Civic Centre, Training Room 2, Market Square, Riverside RV3 1AA",
+    "south": "Southbank Library, Meeting Room, 2 Quay Street, Riverside RV7 4CD",
 }
 
 COURSES = [
@@ -52,10 +52,10 @@ COURSES = [
         "topics": ["Awareness", "Safeguarding"],
         "prices": {**FREE_FOR_STAFF, Audience.BUSINESS: 4500, Audience.PUBLIC: 0},
         "sessions": [
-            (5, Locality.CENTRAL, 20, 17),
+            (5, "central", 20, 17),
             (19, None, 30, 4),
-            (40, Locality.NORTH, 20, 20),
-            (61, Locality.SOUTH, 20, 3),
+            (40, "north", 20, 20),
+            (61, "south", 20, 3),
         ],
         "hours": 3,
     },
@@ -72,7 +72,7 @@ COURSES = [
         "delivery": Delivery.IN_PERSON,
         "topics": ["Risk", "Safeguarding"],
         "prices": {**FREE_FOR_STAFF, Audience.BUSINESS: 9000},
-        "sessions": [(12, Locality.NORTH, 16, 15), (47, Locality.CENTRAL, 16, 2)],
+        "sessions": [(12, "north", 16, 15), (47, "central", 16, 2)],
         "hours": 6,
     },
     {
@@ -104,7 +104,7 @@ COURSES = [
         "delivery": Delivery.IN_PERSON,
         "topics": ["Coercive control", "Awareness"],
         "prices": {**FREE_FOR_STAFF, Audience.PUBLIC: 0, Audience.BUSINESS: 4500},
-        "sessions": [(15, Locality.SOUTH, 18, 12), (54, Locality.NORTH, 18, 1)],
+        "sessions": [(15, "south", 18, 12), (54, "north", 18, 1)],
         "hours": 3,
     },
     {
@@ -135,7 +135,7 @@ COURSES = [
         "delivery": Delivery.IN_PERSON,
         "topics": ["Risk"],
         "prices": {Audience.COUNCIL_STAFF: 0, Audience.PARTNER_AGENCY: 0, Audience.VOLUNTARY: 0},
-        "sessions": [(22, Locality.CENTRAL, 12, 11), (68, Locality.SOUTH, 12, 0)],
+        "sessions": [(22, "central", 12, 11), (68, "south", 12, 0)],
         "hours": 6,
     },
 ]
@@ -191,6 +191,8 @@ def _course(index: Page, spec: dict) -> CoursePage:
 
 def _sessions(course: CoursePage, spec: dict, trainer) -> None:
     today = timezone.localdate()
+    # The localities the migrations made (an online session's is Online), found by slug.
+    localities = {locality.slug: locality for locality in Locality.objects.all()}
     for days_ahead, locality, capacity, taken in spec["sessions"]:
         day = today + timedelta(days=days_ahead)
         while day.weekday() >= 5:
@@ -202,7 +204,7 @@ def _sessions(course: CoursePage, spec: dict, trainer) -> None:
             ends_at=starts + timedelta(hours=spec["hours"]),
             online=locality is None,
             venue=VENUES[locality] if locality else "",
-            locality=locality or "",
+            locality=localities.get(locality or "online"),
             joining_link="https://meet.example.org.uk/training/" + course.slug
             if not locality
             else "",

@@ -5,7 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from courses.models import Audience, Locality, PaymentMethod, Topic
+from courses.models import Audience, PaymentMethod, Topic
+from courses.selectors import where_choices
 
 MAX_PLACES_PER_BOOKING = 20
 CATALOGUE_DAYS_AHEAD = 2 * 366
@@ -24,7 +25,7 @@ class CatalogueFilterForm(forms.Form):
     )
     where = forms.ChoiceField(
         label="Where",
-        choices=[("", "Anywhere"), *Locality.choices, ("online", "Online")],
+        choices=where_choices,
         required=False,
     )
     date_from = forms.DateField(

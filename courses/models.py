@@ -47,12 +47,6 @@ class Delivery(models.TextChoices):
     BLENDED = "blended", "Blended"
 
 
-class Locality(models.TextChoices):
-    NORTH = "north", "North"
-    CENTRAL = "central", "Central"
-    SOUTH = "south", "South"
-
-
 class Topic(models.Model):
     """A subject courses can be filtered by (edited as a snippet)."""
 
@@ -146,7 +140,14 @@ class Session(PlaceOffering):
     ends_at = models.DateTimeField()
     online = models.BooleanField(default=False, help_text="Held online rather than at a venue.")
     venue = models.TextField(blank=True, help_text="Name and address, for sessions in person.")
-    locality = models.CharField(max_length=10, choices=Locality.choices, blank=True)
+    locality = models.ForeignKey(
+        "portal.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="course_sessions",
+        help_text="Where it is held (Online for an online session); who coordinates it.",
+    )
     joining_link = models.URLField(blank=True, help_text="Shown only to confirmed attendees.")
     joining_instructions = models.TextField(blank=True)
     trainers = models.ManyToManyField(

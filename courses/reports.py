@@ -1,7 +1,8 @@
 """Training figures for commissioners (registered with portal.reports).
 
 "Trained" means marked present or late on a session's register. Each report is one query
-whatever the number of sessions, bookings or marks.
+whatever the number of sessions, bookings or marks, and counts only the sessions in the
+requesting user's scope (`user=`, see `_sessions_of`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from courses import payments as course_payments
+from courses import selectors
 from courses.models import Attendee, Audience, Booking, PaymentMethod, Session
 from courses.registers import confirmed_attendees
 from portal.accounts.models import Sector
@@ -45,6 +47,13 @@ TAKEN_STATES = (
 )
 
 
+def _sessions_of(user) -> QuerySet[Session]:
+    """The sessions a report counts for this user (the staff scope: the whole service for
+    commissioners and superusers, a coordinator's localities, a trainer's own sessions).
+    `user=None` is for callers answering no one (tests, the shell): the whole service."""
+    return selectors.sessions_in_figures_of(user)
+
+
 def _session_marks() -> QuerySet[AttendanceMark]:
     return AttendanceMark.objects.filter(
         occurrence_type=ContentType.objects.get_for_model(Session),
@@ -60,22 +69,24 @@ def _held_between(queryset: QuerySet, prefix: str, date_from: date | None, date_
     return queryset
 
 
-def attendees_with_marks(date_from: date | None = None, date_to: date | None = None):
+def attendees_with_marks(date_from: date | None = None, date_to: date | None = None, user=None):
     """Attendees whose register mark is known, annotated with it as `mark`."""
     mark = Subquery(
         _session_marks()
         .filter(occurrence_id=OuterRef("session_id"), person_id=OuterRef("pk"))
         .values("status")[:1]
     )
-    queryset = Attendee.objects.annotate(mark=mark).filter(mark__isnull=False)
+    queryset = Attendee.objects.annotate(mark=mark).filter(
+        mark__isnull=False, session__in=_sessions_of(user)
+    )
     return _held_between(queryset, "session__", date_from, date_to)
 
 
-def trained(date_from: date | None = None, date_to: date | None = None):
-    return attendees_with_marks(date_from, date_to).filter(mark__in=ATTENDED)
+def trained(date_from: date | None = None, date_to: date | None = None, user=None):
+    return attendees_with_marks(date_from, date_to, user).filter(mark__in=ATTENDED)
 
 
-def trained_by_sector(date_from=None, date_to=None) -> list[dict]:
+def trained_by_sector(date_from=None, date_to=None, user=None) -> list[dict]:
     """By the sector of the organisation booked for. Council staff book as themselves (their
     council address is what lets them), so a council-staff place with no organisation is the
     council's; only other places booked for oneself are "individual"."""
@@ -85,7 +96,7 @@ def trained_by_sector(date_from=None, date_to=None) -> list[dict]:
         default=Value(INDIVIDUAL),
     )
     rows = (
-        trained(date_from, date_to)
+        trained(date_from, date_to, user)
         .annotate(sector=Coalesce("booking__organisation__sector", own_sector))
         .values("sector")
         .annotate(places=Count("pk"), people=Count("email_index", distinct=True))
@@ -97,10 +108,10 @@ def trained_by_sector(date_from=None, date_to=None) -> list[dict]:
     ]
 
 
-def trained_by_audience(date_from=None, date_to=None) -> list[dict]:
+def trained_by_audience(date_from=None, date_to=None, user=None) -> list[dict]:
     audiences = dict(Audience.choices)
     rows = (
-        trained(date_from, date_to)
+        trained(date_from, date_to, user)
         .values(audience=F("booking__audience"))
         .annotate(places=Count("pk"), people=Count("email_index", distinct=True))
         .order_by("audience")
@@ -108,9 +119,9 @@ def trained_by_audience(date_from=None, date_to=None) -> list[dict]:
     return [{**row, "audience": audiences.get(row["audience"], row["audience"])} for row in rows]
 
 
-def trained_by_month(date_from=None, date_to=None) -> list[dict]:
+def trained_by_month(date_from=None, date_to=None, user=None) -> list[dict]:
     rows = (
-        trained(date_from, date_to)
+        trained(date_from, date_to, user)
         .annotate(
             month_start=TruncMonth("session__starts_at", tzinfo=timezone.get_current_timezone())
         )
@@ -135,13 +146,13 @@ def _with_rates(row: dict) -> dict:
     }
 
 
-def attendance_by_session(date_from=None, date_to=None) -> list[dict]:
+def attendance_by_session(date_from=None, date_to=None, user=None) -> list[dict]:
     """Sessions that have started and were not cancelled, with their registers' counts.
     A session whose register was not taken shows its bookings and no rates."""
     sessions = _held_between(
-        Session.objects.filter(starts_at__lte=timezone.now()).exclude(
-            status=Session.Status.CANCELLED
-        ),
+        _sessions_of(user)
+        .filter(starts_at__lte=timezone.now())
+        .exclude(status=Session.Status.CANCELLED),
         "",
         date_from,
         date_to,
@@ -185,9 +196,9 @@ def attendance_by_session(date_from=None, date_to=None) -> list[dict]:
     return [_with_rates({**row, "starts_at": timezone.localtime(row["starts_at"])}) for row in rows]
 
 
-def attendance_by_course(date_from=None, date_to=None) -> list[dict]:
+def attendance_by_course(date_from=None, date_to=None, user=None) -> list[dict]:
     rows = (
-        attendees_with_marks(date_from, date_to)
+        attendees_with_marks(date_from, date_to, user)
         .values(course=F("session__course__title"))
         .annotate(sessions=Count("session", distinct=True), **_status_counts())
         .order_by("course")
@@ -214,13 +225,16 @@ def _card_kept():
     )
 
 
-def income_by_course_and_month(date_from=None, date_to=None) -> list[dict]:
+def income_by_course_and_month(date_from=None, date_to=None, user=None) -> list[dict]:
     """What was actually taken for priced places, by course and month of the session: card
     payments less their refunds, plus what invoiced organisations owe (cancellations already
     taken off, so a late cancellation's kept share counts) less credits owed back to them
     after they paid. Places are those confirmed now."""
     bookings = _held_between(
-        Booking.objects.filter(unit_price_pence__gt=0), "session__", date_from, date_to
+        Booking.objects.filter(unit_price_pence__gt=0, session__in=_sessions_of(user)),
+        "session__",
+        date_from,
+        date_to,
     )
     taken = Case(
         When(
@@ -253,8 +267,8 @@ def income_by_course_and_month(date_from=None, date_to=None) -> list[dict]:
     ]
 
 
-def feedback_by_course(date_from=None, date_to=None) -> list[dict]:
-    sessions = _held_between(Session.objects.all(), "", date_from, date_to)
+def feedback_by_course(date_from=None, date_to=None, user=None) -> list[dict]:
+    sessions = _held_between(_sessions_of(user), "", date_from, date_to)
     course = Subquery(Session.objects.filter(pk=OuterRef("occurrence_id")).values("course__title"))
     rows = (
         FeedbackResponse.objects.filter(

@@ -9,9 +9,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.models import Attendee, Booking, CourseAudience, PaymentMethod, Session
+from portal import scope
 from portal.accounts.models import Organisation
 from portal.accounts.selectors import verified_emails
 from portal.crypto import blind_lookup
+from portal.localities import Locality
 from portal.places import ACTIVE, TAKING_PLACES, HoldingStatus
 
 
@@ -33,9 +35,15 @@ def upcoming_sessions(now: datetime | None = None) -> QuerySet[Session]:
         Session.objects.filter(
             status=Session.Status.SCHEDULED, starts_at__gt=now, course__live=True
         )
-        .select_related("course")
+        .select_related("course", "locality")
         .prefetch_related("course__audiences")
     ).order_by("starts_at", "pk")
+
+
+def where_choices() -> list[tuple[str, str]]:
+    """The catalogue's "Where" filter: the in-person localities by slug, then online."""
+    in_person = [(locality.slug, locality.name) for locality in Locality.objects.in_person()]
+    return [("", "Anywhere"), *in_person, ("online", "Online")]
 
 
 def catalogue(filters: dict, now: datetime | None = None) -> QuerySet[Session]:
@@ -54,7 +62,7 @@ def catalogue(filters: dict, now: datetime | None = None) -> QuerySet[Session]:
         sessions = (
             sessions.filter(online=True)
             if where == "online"
-            else sessions.filter(locality=where, online=False)
+            else sessions.filter(locality__slug=where, online=False)
         )
     tz = timezone.get_current_timezone()
     if date_from := filters.get("date_from"):
@@ -144,28 +152,29 @@ def unpaid_invoices() -> QuerySet[Booking]:
     )
 
 
-# Staff scope: which sessions' people a member of staff may see.
-
-COORDINATOR = "Coordinator"
-
-
-def sees_every_session(user) -> bool:
-    """Coordinators (and superusers) see every session's people; localities narrow this later."""
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=COORDINATOR).exists()
-    )
+# Staff scope (portal.scope): which sessions' people a member of staff may see.
 
 
 def sessions_visible_to(user) -> QuerySet[Session]:
     """The sessions whose bookings, attendees and register this member of staff may see:
-    every one for a coordinator, only those they are assigned to train for anyone else.
-    Every per-session staff view, export and register asks this, and answers 404 for a
-    session outside it (the same answer as for one that does not exist)."""
-    if not user.is_authenticated:
+    every one for a superuser; for other staff, those in a locality they are assigned to
+    (an online session with no locality counts as Online's), those assigned to them, and
+    those they train. Commissioners see figures only: none. Every per-session staff view,
+    export and register asks this, and answers 404 for a session outside it (the same
+    answer as for one that does not exist)."""
+    if not user.is_authenticated or scope.figures_only(user):
         return Session.objects.none()
-    if sees_every_session(user):
+    trains = Session.trainers.through.objects.filter(user_id=user.pk).values("session_id")
+    online = Q(online=True, locality__isnull=True) if scope.assigned_online(user) else None
+    return scope.visible(Session.objects.all(), user, own=Q(pk__in=trains), extra=online)
+
+
+def sessions_in_figures_of(user) -> QuerySet[Session]:
+    """The sessions counted in the reports this person sees: the whole service for a
+    superuser or a commissioner (figures only), else the sessions visible to them."""
+    if scope.sees_all_figures(user):
         return Session.objects.all()
-    return Session.objects.filter(trainers=user)
+    return sessions_visible_to(user)
 
 
 def booking_visible_to(user, reference: str) -> Booking | None:

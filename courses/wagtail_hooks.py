@@ -1,21 +1,37 @@
-"""Staff tools: sessions (create, edit, move, cancel) with how full they are, and topics."""
+"""Staff tools: sessions (create, edit, move, cancel) with how full they are, and topics.
 
+Every session view is scoped (portal.scope): the listing shows, and the edit, delete, copy,
+history and usage views open, only the sessions visible to the member of staff
+(`selectors.sessions_visible_to`); any other answers 404, as for no session. A session is
+created or moved only into a locality they are assigned to. Figures-only roles
+(commissioners) see every session's numbers in the listing and open none."""
+
+from django import forms
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.models import IndexView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses import admin_views, invoices, selectors, staff_booking
 from courses.models import Session, Topic
-from portal import identifiers  # noqa: F401 - registers the strict converters
+from portal import (
+    identifiers,  # noqa: F401 - registers the strict converters
+    scope,
+)
+from portal.localities import Locality
 
 
 class PlacesColumn(Column):
@@ -52,9 +68,9 @@ class SessionIndexView(IndexView):
 
     def get_base_queryset(self):
         sessions = super().get_base_queryset()
-        if self.request.user.has_perm("courses.view_booking"):
-            # Those who see bookings see the sessions whose bookings they may see (a trainer:
-            # their own); figures-only roles (commissioners) see every session's numbers.
+        if not scope.figures_only(self.request.user):
+            # Staff see the sessions visible to them (a trainer: their own; a coordinator:
+            # their localities'); figures-only roles (commissioners) every session's numbers.
             sessions = sessions.filter(pk__in=selectors.sessions_visible_to(self.request.user))
         return selectors.with_places(
             sessions.select_related("course").annotate(
@@ -63,9 +79,67 @@ class SessionIndexView(IndexView):
         )
 
 
+class ScopedSession:
+    """For Wagtail's edit and delete views: only the sessions visible to the member of staff."""
+
+    def get_queryset(self):
+        return selectors.sessions_visible_to(self.request.user)
+
+
+class ScopedSessionObject:
+    """For Wagtail's history and usage views, which find the session their own way."""
+
+    def get_base_object_queryset(self):
+        return selectors.sessions_visible_to(self.request.user)
+
+
+class SessionEditView(ScopedSession, generic.EditView):
+    pass
+
+
+class SessionDeleteView(ScopedSession, generic.DeleteView):
+    pass
+
+
+class SessionCopyView(generic.CopyView):
+    def get_object(self, queryset=None):
+        visible = selectors.sessions_visible_to(self.request.user)
+        get_object_or_404(visible, pk=self.kwargs[self.pk_url_kwarg])
+        return super().get_object(queryset)
+
+
+class SessionHistoryView(ScopedSessionObject, HistoryView):
+    pass
+
+
+class SessionUsageView(ScopedSessionObject, UsageView):
+    pass
+
+
+class SessionForm(WagtailAdminModelForm):
+    """A session goes only into a locality its editor is assigned to (any, for superusers);
+    its current one is kept on the list so an edit never silently moves it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is not None and not scope.sees_everything(user):
+            allowed = Q(pk__in=scope.locality_ids(user))
+            if self.instance.locality_id:
+                allowed |= Q(pk=self.instance.locality_id)
+            self.fields["locality"].queryset = Locality.objects.filter(allowed)
+            # Without one, the session would be out of their own sight once saved.
+            self.fields["locality"].required = True
+
+
 class SessionViewSet(ModelViewSet):
     model = Session
     index_view_class = SessionIndexView
+    edit_view_class = SessionEditView
+    delete_view_class = SessionDeleteView
+    copy_view_class = SessionCopyView
+    history_view_class = SessionHistoryView
+    usage_view_class = SessionUsageView
     icon = "date"
     menu_label = "Course sessions"
     menu_order = 210
@@ -83,33 +157,41 @@ class SessionViewSet(ModelViewSet):
     list_filter = ["status", "online", "locality", "course"]
     search_fields = ["course__title", "venue"]
     ordering = ["starts_at"]
-    panels = [
-        FieldPanel("course"),
-        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="When"),
-        MultiFieldPanel(
-            [
-                FieldPanel("online"),
-                FieldPanel("venue"),
-                FieldPanel("locality"),
-                FieldPanel("joining_link"),
-                FieldPanel("joining_instructions"),
-            ],
-            heading="Where",
-        ),
-        FieldPanel("capacity"),
-        FieldPanel("booking_closes_at"),
-        FieldPanel("trainers"),
-        FieldPanel(
-            "status",
-            help_text="Cancelling sends every attendee a calendar cancellation. Moving the "
-            "session sends them the updated invite.",
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("course"),
+            FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="When"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("online"),
+                    FieldPanel("venue"),
+                    # A plain list (not the snippet chooser): only their own localities.
+                    FieldPanel("locality", widget=forms.Select),
+                    FieldPanel("joining_link"),
+                    FieldPanel("joining_instructions"),
+                ],
+                heading="Where",
+            ),
+            FieldPanel("capacity"),
+            FieldPanel("booking_closes_at"),
+            FieldPanel("trainers"),
+            FieldPanel(
+                "status",
+                help_text="Cancelling sends every attendee a calendar cancellation. Moving the "
+                "session sends them the updated invite.",
+            ),
+        ],
+        base_form_class=SessionForm,
+    )
 
 
 class TopicViewSet(SnippetViewSet):
+    """What courses teach (awareness, risk): not the public site's guidance topics (types of
+    abuse), which are their own list, so each menu item says which it is."""
+
     model = Topic
     icon = "tag"
+    menu_label = "Course topics"
     list_display = ["name", "slug"]
 
 

@@ -28,5 +28,7 @@ def portal(request):
         "SERVICE_NAME": settings.SERVICE_NAME,
         "portal_navigation": SimpleLazyObject(navigation_items),
         "portal_footer_links": SimpleLazyObject(lambda: links()["footer"]),
+        # The course catalogue ({"title", "url"}) or None: the home page points to it.
+        "portal_training": SimpleLazyObject(lambda: links().get("training")),
         "helpline": SimpleLazyObject(lambda: selectors.helpline(request)),
     }

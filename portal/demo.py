@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from portal.accounts.models import Membership, Organisation, Sector, User
+from portal.localities import Locality, StaffAssignment
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - shown in the README; seed_demo needs DEBUG on
 # Base32 secret shared by the demo staff, so `manage.py demo_totp` can print today's code.
@@ -27,6 +28,9 @@ DEMO_STAFF = [
     (f"volunteers@{COUNCIL_DOMAIN}", "Vic", "Volunteers", "Volunteer coordinator"),
     (f"commissioner@{COUNCIL_DOMAIN}", "Cal", "Commissioner", "Commissioner"),
 ]
+# Assigned to every locality, online included (the demo coordinator coordinates everything;
+# the demo trainer sees the sessions they train, assigned in courses/demo.py).
+LOCALITY_ROLES = {"Coordinator"}
 DEMO_PEOPLE = [
     ("member@business.example.com", "Bea", "Business", "Northgate Logistics Ltd", True),
     ("public@example.com", "Pat", "Public", None, False),
@@ -72,6 +76,9 @@ def seed() -> list[tuple[str, str]]:
         user = _person(email, first, last, **extra)
         if role:
             user.groups.add(Group.objects.get(name=role))
+        if role in LOCALITY_ROLES:
+            for locality in Locality.objects.all():
+                StaffAssignment.objects.get_or_create(user=user, locality=locality)
         _with_totp(user)
         rows.append((email, role or "Administrator"))
     for email, first, last, organisation, is_admin in DEMO_PEOPLE:

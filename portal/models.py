@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from portal.crypto import EncryptedTextField
+from portal.localities import Locality, StaffAssignment  # noqa: F401 - models of this app
 
 
 class OutboxMessage(models.Model):

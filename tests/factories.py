@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 
 from portal.accounts.models import Membership, Organisation, Sector, User
 from portal.contact.models import SafeContactPlan
+from portal.localities import Locality, StaffAssignment
 
 PASSWORD = "a-Long-test-passw0rd"
 
@@ -35,6 +36,18 @@ class UserFactory(factory.django.DjangoModelFactory):
         """`UserFactory(plan={"service_may_be_named": False})`: their safe-contact plan."""
         if create and extracted is not None:
             SafeContactPlan.objects.create(user=self, **extracted)
+
+    @factory.post_generation
+    def localities(self, create, extracted, **kwargs):
+        """Staff assignments: the localities given (slugs), or for a coordinator given none,
+        every locality (a coordinator of the whole service); `localities=[]` for none."""
+        if not create:
+            return
+        if extracted is None:
+            coordinator = self.groups.filter(name="Coordinator").exists()
+            extracted = Locality.objects.values_list("slug", flat=True) if coordinator else []
+        for locality in Locality.objects.filter(slug__in=list(extracted)):
+            StaffAssignment.objects.create(user=self, locality=locality)
 
 
 class SafeContactPlanFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-from cms.models.dropins import DropIn, DropInCancellation, Locality, Weekday
+from cms.models.dropins import DropIn, DropInCancellation, Weekday
 from cms.models.helpline import HelplineClosure, HelplineSettings
 from cms.models.pages import (
     AccessibilityStatementPage,
@@ -23,7 +23,6 @@ __all__ = [
     "HelplineClosure",
     "HelplineSettings",
     "HomePage",
-    "Locality",
     "PrivacyNoticePage",
     "SafetyPage",
     "StandardPage",

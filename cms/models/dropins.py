@@ -39,19 +39,6 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
-class Locality(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True, help_text="Used in filter web addresses")
-    sort_order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["sort_order", "name"]
-        verbose_name_plural = "localities"
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class DropInQuerySet(SearchableQuerySetMixin, models.QuerySet):
     pass
 
@@ -61,7 +48,12 @@ class DropIn(DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, Clust
     when it is published, and the history shows who changed what."""
 
     name = models.CharField(max_length=120, help_text="For example 'Tuesday coffee morning'")
-    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="drop_ins")
+    locality = models.ForeignKey(
+        "portal.Locality",
+        on_delete=models.PROTECT,
+        related_name="drop_ins",
+        limit_choices_to={"is_online": False},
+    )
     venue_name = models.CharField(max_length=120)
     address = models.TextField(help_text="Street and town, one part a line; no postcode")
     postcode = models.CharField(max_length=10, validators=[validate_postcode])

@@ -109,10 +109,12 @@ class RegisterSource:
         raise NotImplementedError
 
     def may_take(self, user, occurrence) -> bool:
+        """Whether the occurrence is in `occurrences_for(user)`: ask the same selector."""
         raise NotImplementedError
 
     def occurrences_for(self, user) -> models.QuerySet:
-        """The occurrences whose register this person may take."""
+        """The occurrences whose register this person may take: the app's one staff-scope
+        selector for its kind (built with `portal.scope.visible`), never a rule of its own."""
         raise NotImplementedError
 
     def series(self, occurrence) -> models.QuerySet:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import Http404
 
-Rows = Callable[[date | None, date | None], Iterable[dict]]
+# rows(date_from, date_to, user=...): the rows the requesting member of staff may see, by
+# the staff scope (portal.scope: commissioners and superusers count the whole service).
+Rows = Callable[..., Iterable[dict]]
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,8 @@ class ServiceReport:
     description: str
     # (key in each row, column heading), in display order.
     columns: list[tuple[str, str]]
-    # rows(date_from, date_to): one dict per table row, each in a constant number of queries.
+    # rows(date_from, date_to, user=request.user): one dict per table row, each in a constant
+    # number of queries, counting only what that user's scope allows.
     rows: Rows
     date_help: str = "Sessions starting between these dates."
     order: int = 100

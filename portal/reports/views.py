@@ -113,7 +113,7 @@ class ServiceReportView(audit.AuditedListingMixin, ReportView):
         return None, None
 
     def get_filtered_queryset(self):
-        return list(self.report.rows(*self.date_range()))
+        return list(self.report.rows(*self.date_range(), user=self.request.user))
 
     def get_breadcrumbs_items(self):
         return [

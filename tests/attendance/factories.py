@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from courses.models import Attendee, Audience, Booking, CoursePage, Session, TrainingIndexPage
+from portal.localities import Locality
 from portal.places import HoldingStatus
 
 
@@ -28,6 +29,8 @@ def course(home_page, title="DA awareness level 1", cpd_hours=Decimal("3.5")) ->
 
 def session(course_page, *, starts_in=timedelta(days=-1), trainers=(), **fields) -> Session:
     starts = timezone.now() + starts_in
+    # Held somewhere: North unless the test says where (who coordinates it follows).
+    fields.setdefault("locality", Locality.objects.get(slug="north"))
     created = Session.objects.create(
         course=course_page,
         starts_at=starts,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from courses import services
 from courses.models import Audience, Booking, Session
+from portal.localities import Locality
 from portal.places import TAKING_PLACES
 from tests.courses import helpers
 from tests.factories import UserFactory
@@ -36,6 +37,7 @@ BOOKINGS_PER_CLIENT = 25
 def many_sessions(home_page):
     courses = [helpers.course(home_page, title=f"Course {n}", topics=["Risk"]) for n in range(6)]
     start = timezone.now() + timedelta(days=2)
+    localities = {locality.slug: locality for locality in Locality.objects.all()}
     Session.objects.bulk_create(
         Session(
             course=courses[n % len(courses)],
@@ -43,7 +45,7 @@ def many_sessions(home_page):
             ends_at=start + timedelta(hours=n, minutes=90),
             online=n % 3 == 0,
             venue="" if n % 3 == 0 else "Civic Centre",
-            locality="" if n % 3 == 0 else ["north", "central", "south"][n % 3],
+            locality=localities["online" if n % 3 == 0 else ["north", "central", "south"][n % 3]],
             capacity=5 + n % 20,
         )
         for n in range(SESSIONS)

@@ -102,7 +102,7 @@ def test_a_coordinator_adds_and_edits_a_course_session(page, demo):
     page.fill("#id_starts_at", f"{starts} 10:00")
     page.fill("#id_ends_at", f"{starts} 13:00")
     page.fill("#id_venue", "Riverside Civic Centre")
-    page.select_option("#id_locality", "central")
+    page.select_option("#id_locality", label="Central")
     page.fill("#id_capacity", "12")
     closes = pick_date(page, "#id_booking_closes_at")
     assert closes == starts
@@ -112,6 +112,7 @@ def test_a_coordinator_adds_and_edits_a_course_session(page, demo):
     session = Session.objects.get(venue="Riverside Civic Centre")
     assert session.course.title == "Understanding coercive control"
     assert session.starts_at.date() == date.fromisoformat(starts)
+    assert session.locality.slug == "central"
 
     open_screen(page, f"/admin/course_sessions/edit/{session.pk}/")
     choose_another(page, "id_course", "Operation Encompass for schools")
@@ -241,7 +242,7 @@ def test_an_editor_adds_a_drop_in_with_a_cancelled_date_and_edits_pages(page, de
         "/admin/pages/",
         f"/admin/pages/{privacy.get_parent().pk}/",
         "/admin/snippets/cms/dropin/",
-        "/admin/snippets/cms/locality/add/",
+        "/admin/snippets/portal/locality/add/",
         "/admin/snippets/cms/topic/add/",
         "/admin/snippets/cms/audience/add/",
         "/admin/reports/site-history/",

@@ -2,7 +2,8 @@ from datetime import date, time
 
 import factory
 
-from cms.models import DropIn, DropInCancellation, Locality
+from cms.models import DropIn, DropInCancellation
+from portal.localities import Locality
 
 
 class LocalityFactory(factory.django.DjangoModelFactory):

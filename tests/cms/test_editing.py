@@ -9,7 +9,8 @@ from icalendar import Calendar
 from wagtail.models import ModelLogEntry, PageLogEntry, WorkflowState
 
 from cms.feeds import drop_ins_calendar
-from cms.models import DropIn, GuidanceIndexPage, GuidancePage, HelplineSettings, Locality
+from cms.models import DropIn, GuidanceIndexPage, GuidancePage, HelplineSettings
+from portal.localities import Locality
 from tests.cms.factories import DropInFactory
 from tests.factories import UserFactory
 from tests.staff import sign_in_to_staff_area

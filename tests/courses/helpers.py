@@ -13,6 +13,7 @@ from courses.models import (
     Topic,
     TrainingIndexPage,
 )
+from portal.localities import Locality
 
 
 def training_index(home_page) -> TrainingIndexPage:
@@ -44,6 +45,8 @@ def course(home_page, title="DA awareness", prices=None, topics=(), **fields) ->
 
 def session(course_page, *, capacity=10, days=10, online=False, **fields) -> Session:
     starts = fields.pop("starts_at", timezone.now() + timedelta(days=days))
+    # Held in North (or Online) unless the test says where: who coordinates it follows.
+    fields.setdefault("locality", Locality.objects.get(slug="online" if online else "north"))
     return Session.objects.create(
         course=course_page,
         starts_at=starts,

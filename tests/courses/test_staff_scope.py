@@ -1,4 +1,5 @@
-"""A trainer sees the people of the sessions they are assigned to, and nothing of the others:
+"""A trainer sees the people of the sessions they are assigned to, and nothing of the others
+(a coordinator: those of their localities):
 every per-session staff URL answers an unassigned trainer exactly as it answers for a session
 that does not exist (404), and the sessions listing leaves the others out."""
 
@@ -8,6 +9,8 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from courses import selectors
+from courses.models import Session
+from portal.localities import Locality
 from portal.models import AuditEvent
 from tests.attendance import factories
 from tests.factories import UserFactory
@@ -79,8 +82,15 @@ def test_a_trainer_sees_their_own_sessions_people_and_only_their_sessions_listed
     assert reverse("courses_session_people", args=[other.pk]) not in listing.text
 
 
-def test_a_coordinator_sees_every_sessions_people(client, sessions):
-    sign_in_to_staff_area(client, UserFactory(roles=["Coordinator"]))
+def north_coordinator():
+    """A coordinator assigned to North, where both sessions are held."""
+    north = Locality.objects.get(slug="north")
+    Session.objects.update(locality=north)
+    return UserFactory(roles=["Coordinator"], localities=["north"])
+
+
+def test_a_coordinator_sees_every_sessions_people_in_their_locality(client, sessions):
+    sign_in_to_staff_area(client, north_coordinator())
     people = client.get(reverse("courses_session_people", args=[sessions["other"].pk]))
     assert people.status_code == 200 and ATTENDEE[0] in people.text
 
@@ -88,6 +98,8 @@ def test_a_coordinator_sees_every_sessions_people(client, sessions):
 def test_sessions_visible_to_is_the_one_rule(sessions):
     trainer = sessions["trainer"]
     assert list(selectors.sessions_visible_to(trainer)) == [sessions["own"]]
-    coordinator = UserFactory(roles=["Coordinator"])
+    unassigned = UserFactory(roles=["Coordinator"], localities=[])
+    assert not selectors.sessions_visible_to(unassigned).exists()
+    coordinator = north_coordinator()
     assert set(selectors.sessions_visible_to(coordinator)) == {sessions["own"], sessions["other"]}
     assert not selectors.sessions_visible_to(UserFactory()).exists()

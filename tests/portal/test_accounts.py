@@ -144,9 +144,11 @@ ROLE_PERMISSIONS = {
     "Editor": {
         *(
             f"cms.{action}_{model}"
-            for model in ("topic", "audience", "locality", "dropin")
+            for model in ("topic", "audience", "dropin")
             for action in ("add", "change", "delete", "view")
         ),
+        # The one locality list is portal's; editors keep it, as they kept cms's.
+        *(f"portal.{action}_locality" for action in ("add", "change", "delete", "view")),
         # Drop-ins are published without sign-off: a cancelled session cannot wait.
         *(f"cms.{action}_dropin" for action in ("publish", "lock", "unlock")),
         "cms.change_helplinesettings",

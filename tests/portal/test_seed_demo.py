@@ -3,8 +3,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from courses.models import Session
+from courses.selectors import sessions_visible_to
 from portal.accounts.models import Organisation, Sector, User
 from portal.demo import DEMO_PASSWORD
+from portal.localities import Locality, StaffAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +34,14 @@ def test_seed_demo_is_idempotent_and_covers_every_role_and_sector(settings):
         "Commissioner",
     }
     assert set(Organisation.objects.values_list("sector", flat=True)) == set(Sector.values)
+    # The demo staff still see what they saw before staff scope: the coordinator every
+    # session (assigned to every locality, online included), the trainer those they train.
+    sessions = set(Session.objects.all())
+    coordinator = User.objects.get(groups__name="Coordinator")
+    assert set(sessions_visible_to(coordinator)) == sessions
+    assert StaffAssignment.objects.filter(user=coordinator).count() == Locality.objects.count()
+    trainer = User.objects.get(groups__name="Trainer")
+    assert set(sessions_visible_to(trainer)) == set(trainer.training_sessions.all()) == sessions
 
 
 def test_seed_demo_refuses_to_run_without_debug(settings):

@@ -12,8 +12,8 @@ from wagtail.admin.widgets import (
 )
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from cms.models import Locality
 from portal.csp import is_wagtail_initialiser, nonce_wagtail_initialisers
+from portal.localities import Locality
 from tests.factories import UserFactory
 from tests.staff import sign_in_to_staff_area
 
