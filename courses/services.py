@@ -28,6 +28,7 @@ from courses.models import (
 )
 from portal import audit, calendars, notify, places
 from portal.accounts.models import Organisation, Sector
+from portal.contact import selectors as contact_selectors
 from portal.crypto import blind_lookup
 from portal.payments import stripe_api
 from portal.places import HoldingStatus
@@ -802,11 +803,13 @@ def caller_account(caller: CallerDetails, *, by):
         if caller.phone.strip() and not user.phone:
             user.phone = caller.phone.strip()
             changed.append("phone")
-        if caller.discreet and not user.discreet_mode:
-            user.discreet_mode = True
-            changed.append("discreet_mode")
         if changed:
             user.save(update_fields=changed)
+        if caller.discreet and not contact_selectors.is_discreet(user):
+            plan = contact_selectors.plan_or_default(user)
+            plan.service_may_be_named = False
+            plan.save()
+            changed.append("discreet")
         if created or changed:
             audit.record(
                 by,

@@ -194,7 +194,7 @@ def test_each_place_can_be_added_to_a_calendar_by_the_booker_or_the_attendee_onl
 ):
     session = helpers.session(business_course)
     member = MembershipFactory(organisation__sector=Sector.BUSINESS)
-    attendee_user = UserFactory(email="ann@biz.example", discreet_mode=True)
+    attendee_user = UserFactory(email="ann@biz.example", plan={"service_may_be_named": False})
     CourseAudience.objects.filter(audience=Audience.BUSINESS).update(price_pence=0)
     booking = services.book(
         session=session,

@@ -34,7 +34,7 @@ def org(training_session):
     theirs = services.book(
         session=training_session,
         user=southgate.user,
-        audience=Audience.PUBLIC,
+        audience=Audience.BUSINESS,
         attendees=[services.AttendeeDetails("Sam South", "sam@example.com")],
         organisation=southgate.organisation,
     )

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from courses import services
 from courses.models import Attendee, Audience, Booking
-from portal.accounts.models import User
+from portal.accounts.models import Sector, User
+from portal.contact.selectors import is_discreet
 from portal.models import AuditEvent
 from portal.places import HoldingStatus
 from tests.courses import helpers
@@ -84,12 +85,12 @@ def test_the_same_request_twice_books_once(client, coordinator, training_session
 def test_an_existing_account_is_used_and_its_discreet_choice_honoured(
     client, coordinator, training_session
 ):
-    caller = UserFactory(email="carol@example.com", discreet_mode=True)
+    caller = UserFactory(email="carol@example.com", plan={"service_may_be_named": False})
     client.post(book_url(training_session), {**CALLER, "name": "Someone Else"})
     booking = Booking.objects.get(session=training_session)
     assert booking.booked_by == caller
     caller.refresh_from_db()
-    assert caller.discreet_mode and str(caller) != "Someone Else"
+    assert is_discreet(caller) and str(caller) != "Someone Else"
     sent = [m for m in mail.outbox if m.to == ["carol@example.com"]]
     assert sent and all(training_session.course.title not in m.subject for m in sent)
 
@@ -97,7 +98,7 @@ def test_an_existing_account_is_used_and_its_discreet_choice_honoured(
 def test_discreet_messages_can_be_asked_for_on_the_phone(client, coordinator, training_session):
     client.post(book_url(training_session), {**CALLER, "discreet": "on"})
     caller = User.objects.get(email="carol@example.com")
-    assert caller.discreet_mode
+    assert is_discreet(caller)
     sent = [m for m in mail.outbox if m.to == ["carol@example.com"]]
     assert sent and all(training_session.course.title not in m.body for m in sent)
 
@@ -192,7 +193,8 @@ def test_finding_a_booking_by_reference(client, coordinator, training_session):
 
 @pytest.fixture
 def two_places(training_session):
-    organisation = OrganisationFactory()
+    # An organisation of no priced sector books at the public price.
+    organisation = OrganisationFactory(sector=Sector.OTHER)
     booker = UserFactory()
     booker.organisations.add(organisation)
     return services.book(

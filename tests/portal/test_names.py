@@ -60,7 +60,12 @@ def test_a_discreet_account_email_does_not_name_the_service(
     client, settings, django_capture_on_commit_callbacks
 ):
     settings.SERVICE_NAME = "Riverside Domestic Abuse Service"
-    UserFactory(email="quiet@mail.test", discreet_mode=True, first_name="Ann", last_name="")
+    UserFactory(
+        email="quiet@mail.test",
+        plan={"service_may_be_named": False},
+        first_name="Ann",
+        last_name="",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         sign_up(client, email="quiet@mail.test", first_name="Ann")
     [email] = mail.outbox
