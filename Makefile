@@ -37,7 +37,7 @@ run: prerequisites install assets migrate demo ## install, migrate, load the dem
 	  $(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 test: prerequisites install-test assets ## install what the tests need, then run the whole suite
-	$(PY) -m pytest --numprocesses=auto --maxprocesses=4 --durations=15
+	$(PY) -m pytest --numprocesses=auto --maxprocesses=4 --dist=loadgroup --durations=15
 
 install: .venv/.installed
 install-test: install

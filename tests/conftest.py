@@ -48,29 +48,44 @@ def pytest_sessionfinish(session):
     stop_browser()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _transactional_tests_may_empty_the_audit_trail():
-    """A transactional test ends by emptying every table with one TRUNCATE, which the audit
-    table refuses on PostgreSQL (portal migration 0003). Only here, around that flush, is its
-    trigger switched off, inside the same transaction, and on again before it commits."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
+@pytest.fixture(scope="session")
+def django_db_setup(  # noqa: PLR0913 - the fixtures pytest-django's takes
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,  # one database per xdist worker
+):
+    """pytest-django's, except that the database is always created and its migrated rows
+    always serialized: the browser modules that seed once (tests/browser/fixtures.py
+    `shared_database`) carry no `django_db` mark, yet need both."""
+    from django.test.utils import setup_databases, teardown_databases
 
-    flush = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, **kwargs):
-        statements = flush(self, style, tables, **kwargs)
-        if statements and "portal_auditevent" in tables:
-            trigger = "TRIGGER portal_auditevent_no_truncate"
-            statements = [
-                f"ALTER TABLE portal_auditevent DISABLE {trigger}",
-                *statements,
-                f"ALTER TABLE portal_auditevent ENABLE {trigger}",
-            ]
-        return statements
-
-    DatabaseOperations.sql_flush = sql_flush
+    keepdb = django_db_keepdb and not django_db_createdb
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            keepdb=keepdb,
+            aliases={"default"},
+            serialized_aliases={"default"},
+        )
     yield
-    DatabaseOperations.sql_flush = flush
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush_and_restore():
+    """Transactional tests empty and refill the database quickly (tests/database.py)."""
+    from tests import database
+
+    database.install()
+    yield
+    database.uninstall()
 
 
 @pytest.fixture(autouse=True)

@@ -56,16 +56,49 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def server(live_server):
+    """The live server the `page` fixture browses: by default pytest-django's, with each test
+    in a transaction of its own; a module that seeds once overrides it with `shared_server`."""
+    return live_server
+
+
+@pytest.fixture(scope="module")
+def shared_database(django_db_setup, django_db_blocker):
+    """One database state for a whole module: its tests share what its module-scoped fixtures
+    seed once (each test still leaves its own traces, so tests there must not depend on
+    another's). The module starts from the migrated rows and leaves them as it found them."""
+    from tests.database import reset_to_migrated_rows
+
+    with django_db_blocker.unblock():
+        reset_to_migrated_rows()
+        yield
+        reset_to_migrated_rows()
+
+
+@pytest.fixture(scope="module")
+def shared_server(shared_database):
+    """A live server for a module that seeds once (mark it `xdist_group` so its tests run on
+    one worker, and override `server` with this)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+@pytest.fixture
+def page(browser, server, settings):
     """A fresh browser context on the live server. Any request to another host fails the test:
     no page may reach a third party. The quick exit leaves for a neutral page of the live
     server (Chromium follows redirects past Playwright's routing, so the real exit site would
     need the network); the unit tests prove the default exit URL."""
-    settings.EXIT_PAGE_URL = f"{live_server.url}/healthz?left=1"
-    context = browser.new_context(base_url=live_server.url)
+    settings.EXIT_PAGE_URL = f"{server.url}/healthz?left=1"
+    context = browser.new_context(base_url=server.url)
     context.set_default_timeout(10_000)
     third_party = []
-    local_host = urlsplit(live_server.url).hostname
+    local_host = urlsplit(server.url).hostname
 
     def route(route):
         url = route.request.url

@@ -2,11 +2,17 @@ import pytest
 
 from tests.browser.fixtures import assert_no_axe_violations
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The tests share one seeded database and live server (tests/browser/fixtures.py).
+pytestmark = pytest.mark.xdist_group("foundation")
 
 
 @pytest.fixture
-def site(transactional_db):
+def server(shared_server):
+    return shared_server
+
+
+@pytest.fixture(scope="module")
+def site(shared_database):
     from cms import demo
 
     demo.seed()

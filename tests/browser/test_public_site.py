@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 
 from tests.browser.fixtures import assert_no_axe_violations
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The tests share one seeded database and live server (tests/browser/fixtures.py).
+pytestmark = pytest.mark.xdist_group("public-site")
+
+
+@pytest.fixture
+def server(shared_server):
+    return shared_server
+
 
 PAGE_TYPES = {
     "home": "/",
@@ -24,8 +31,8 @@ PAGE_TYPES = {
 }
 
 
-@pytest.fixture
-def site(transactional_db):
+@pytest.fixture(scope="module")
+def site(shared_database):
     from cms import demo
 
     cache.clear()

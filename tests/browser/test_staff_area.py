@@ -11,11 +11,17 @@ from playwright.sync_api import expect
 from tests.browser.fixtures import assert_no_axe_violations, sign_in_to_staff_area
 from tests.factories import SafeContactPlanFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The tests share one seeded database and live server (tests/browser/fixtures.py).
+pytestmark = pytest.mark.xdist_group("staff-area")
 
 
 @pytest.fixture
-def demo(transactional_db):
+def server(shared_server):
+    return shared_server
+
+
+@pytest.fixture(scope="module")
+def demo(shared_database):
     """The demo people (each staff role with its authenticator), site and training offer."""
     from cms import demo as site
     from courses import demo as training
