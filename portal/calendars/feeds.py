@@ -23,10 +23,14 @@ person, `services.feed_token`); renewing it revokes the old address at once.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from portal.calendars.builder import CalendarEvent, FeedEntry, feed
+
+if TYPE_CHECKING:
+    from portal.contact.models import SafeContactPlan
 
 
 class FeedProvider:
@@ -35,7 +39,7 @@ class FeedProvider:
     def events(self, user) -> Iterable[CalendarEvent]:
         raise NotImplementedError
 
-    def is_discreet(self, event: CalendarEvent, plan) -> bool:
+    def is_discreet(self, event: CalendarEvent, plan: SafeContactPlan) -> bool:
         return plan.discreet
 
 
@@ -51,11 +55,12 @@ def register_feed_provider(provider: FeedProvider) -> FeedProvider:
     return provider
 
 
-def feed_entries(user, plan=None) -> list[FeedEntry]:
+def feed_entries(user, plan: SafeContactPlan | None = None) -> list[FeedEntry]:
     """Every event the person holds, from every provider, in time order, each marked discreet
     or not by its own provider."""
     if plan is None:
-        from portal.contact.selectors import plan_or_default  # contact's models need the apps
+        # Imported here: this module loads with portal's models, before contact's selectors can.
+        from portal.contact.selectors import plan_or_default
 
         plan = plan_or_default(user)
     entries = [
