@@ -1,12 +1,9 @@
 """What courses add to "My account" and to a person's private calendar feed."""
 
-from django.conf import settings
-from django.urls import reverse
-
 from courses import selectors, services
 from portal.accounts.sections import AccountSection
 from portal.accounts.selectors import verified_emails
-from portal.calendars import CalendarEvent
+from portal.calendars import CalendarEvent, FeedProvider
 
 
 def my_bookings(request) -> AccountSection | None:
@@ -16,20 +13,20 @@ def my_bookings(request) -> AccountSection | None:
     emails = verified_emails(request.user)
     for booking in bookings:
         booking.status_for_me = selectors.status_for(booking, request.user, emails)
-    token = services.feed_token(request.user)
     return AccountSection(
         title="My bookings",
         template="courses/includes/my_bookings.html",
-        context={
-            "bookings": bookings,
-            "feed_url": settings.SITE_URL + reverse("courses:personal_feed", args=[token.token]),
-        },
+        context={"bookings": bookings},
         order=10,
     )
 
 
-def confirmed_events(user) -> list[CalendarEvent]:
-    return [services.calendar_event(a) for a in selectors.confirmed_places_of(user)]
+class CoursePlaces(FeedProvider):
+    """A person's confirmed places in their private feed. Discreet as their safe-contact plan
+    says (the default): a course booked by a council worker need not be."""
+
+    def events(self, user) -> list[CalendarEvent]:
+        return [services.calendar_event(a) for a in selectors.confirmed_places_of(user)]
 
 
 def organisation_bookings(request) -> AccountSection | None:

@@ -23,5 +23,5 @@ class CoursesConfig(AppConfig):
         post_migrate.connect(create_schedules, sender=self)
         sections.register(account.my_bookings)
         sections.register(account.organisation_bookings)
-        calendars.register_feed_provider(account.confirmed_events)
+        calendars.register_feed_provider(account.CoursePlaces())
         payments.register_handler(PURPOSE, BookingPayments())

@@ -359,20 +359,3 @@ class CancellationPolicy(BaseSiteSetting):
         """The default site's policy (services have no request to find a site from)."""
         site = Site.objects.filter(is_default_site=True).first()
         return cls.for_site(site) if site else cls()
-
-
-class CalendarFeedToken(models.Model):
-    """The secret in a person's private calendar feed address; replacing it revokes the old."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"Calendar feed of {self.user_id}"
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(32)

@@ -1,6 +1,7 @@
 """Training URLs that are not Wagtail pages (booking, my bookings, calendar feeds)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from courses import invoices, views
 from portal import identifiers  # noqa: F401 - registers the strict converters
@@ -28,7 +29,12 @@ urlpatterns = [
         name="attendee_calendar",
     ),
     path("offers/<signed:token>/", views.offer, name="offer"),
-    path("calendar/renew/", views.renew_feed, name="renew_feed"),
     path("calendar/public.ics", views.public_feed, name="public_feed"),
-    path("calendar/<token:token>.ics", views.personal_feed, name="personal_feed"),
+    # The private feed's address before it moved to portal.calendars: calendars subscribed to
+    # it follow the permanent redirect (and update their address, where they can).
+    path(
+        "calendar/<token:token>.ics",
+        RedirectView.as_view(pattern_name="calendar_feed", permanent=True),
+        name="personal_feed",
+    ),
 ]

@@ -15,9 +15,11 @@ class PortalConfig(AppConfig):
     def ready(self):
         from portal import exports
         from portal.accounts import sections
+        from portal.calendars.account import calendar_section
         from portal.contact import wagtail_hooks  # noqa: F401  (registers the staff screens)
         from portal.contact.account import contact_section
 
         post_migrate.connect(create_schedules, sender=self)
         exports.install()
         sections.register(contact_section)
+        sections.register(calendar_section)

@@ -129,6 +129,10 @@ class AuditEvent(models.Model):
         raise PermissionDenied("Audit events are append-only.")
 
 
-# The safe-contact plan lives in its own module (portal/contact/); importing it here makes it
-# one of this app's models.
+# The safe-contact plan and the calendar feed token live in their own packages (portal/contact/,
+# portal/calendars/); importing them here makes them models of this app. The plan comes first:
+# portal.calendars imports portal.notify, which needs it from this module.
 from portal.contact.models import SafeContactPlan  # noqa: E402, F401
+
+# isort: split
+from portal.calendars.models import CalendarFeedToken  # noqa: E402, F401

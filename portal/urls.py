@@ -6,8 +6,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import sitemap  # Wagtail's, with the public cache policy
-from portal import views
+from portal import (
+    identifiers,  # noqa: F401 - registers the strict converters
+    views,
+)
 from portal.accounts import views as account_views
+from portal.calendars import views as calendar_views
 from portal.contact import views as contact_views
 
 urlpatterns = [
@@ -16,6 +20,7 @@ urlpatterns = [
     path("accounts/profile/", views.my_account, name="my_account"),
     path("accounts/contact/", contact_views.edit_own_plan, name="my_contact_plan"),
     path("accounts/name/", account_views.change_name, name="account_name"),
+    path("accounts/calendar/renew/", calendar_views.renew_feed, name="renew_calendar_feed"),
     path("accounts/", include("allauth.urls")),
     # Staff sign in through allauth, which asks for the second factor; Wagtail's own sign-in
     # and password reset would skip it (and email anyone), so they lead there instead.
@@ -30,6 +35,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("calendars/private/<token:token>.ics", calendar_views.personal_feed, name="calendar_feed"),
     path("training/", include("courses.urls")),
     path("payments/", include("portal.payments.urls")),
     path("attendance/", include("portal.attendance.urls")),

@@ -110,3 +110,20 @@ def home_page(db):
     from cms import demo
 
     return demo.seed_site()
+
+
+@pytest.fixture
+def feed_provider():
+    """`feed_provider(SomeFeedProvider())` registers a calendar feed provider for one test
+    (beside the apps' own, which stay registered)."""
+    from portal.calendars import feeds
+
+    added = []
+
+    def register(provider):
+        added.append(feeds.register_feed_provider(provider))
+        return provider
+
+    yield register
+    for provider in added:
+        feeds._providers.remove(provider)

@@ -1,5 +1,5 @@
 """Telling people: reminders, offers, invites and cancellations (with their calendar files),
-the booker's emails and the private feed token."""
+and the booker's emails."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from django.utils import timezone
 from courses.models import (
     Attendee,
     Booking,
-    CalendarFeedToken,
     Session,
 )
 from portal import calendars, notify
@@ -185,17 +184,6 @@ def _tell_booker(booking: Booking, template: str, **extra) -> None:
             },
         ),
     )
-
-
-def feed_token(user, *, renew: bool = False) -> CalendarFeedToken:
-    """The person's private feed token; `renew` replaces it, so the old address stops working."""
-    token, created = CalendarFeedToken.objects.get_or_create(
-        user=user, defaults={"token": CalendarFeedToken.new_token()}
-    )
-    if renew and not created:
-        token.token = CalendarFeedToken.new_token()
-        token.save(update_fields=["token", "created_at"])
-    return token
 
 
 def tell_booker_hold_lapsed(booking: Booking) -> None:

@@ -3,7 +3,7 @@
 from courses.views.booking import book, pay
 from courses.views.catalogue import SESSIONS_PER_PAGE, catalogue, course_detail
 from courses.views.common import error_summary
-from courses.views.feeds import personal_feed, public_feed, renew_feed
+from courses.views.feeds import public_feed
 from courses.views.manage import (
     attendee_calendar,
     booking_detail,
@@ -25,8 +25,6 @@ __all__ = [
     "error_summary",
     "offer",
     "pay",
-    "personal_feed",
     "public_feed",
-    "renew_feed",
     "transfer",
 ]

@@ -1,35 +1,14 @@
-"""Calendar feeds: a person's private feed (and renewing its address) and the public one."""
+"""The public calendar of courses open to the public (a person's private feed is
+portal.calendars')."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
 
-from courses import selectors, services
-from courses.models import (
-    Audience,
-    CourseAudience,
-)
+from courses import selectors
+from courses.models import Audience, CourseAudience
 from portal import calendars
-
-
-@require_POST
-@login_required
-def renew_feed(request):
-    services.feed_token(request.user, renew=True)
-    messages.success(request, "Your calendar address has changed. The old one no longer works.")
-    return redirect("my_account")
-
-
-def personal_feed(request, token: str):
-    from courses.models import CalendarFeedToken
-
-    feed_token = get_object_or_404(CalendarFeedToken.objects.select_related("user"), token=token)
-    return _ics(calendars.personal_feed(feed_token.user), private=True)
+from portal.calendars.views import ics_response
 
 
 def public_feed(request):
@@ -48,12 +27,6 @@ def public_feed(request):
         )
         for s in sessions
     ]
-    return _ics(calendars.feed(events, name=f"{settings.SERVICE_NAME} training"), private=False)
-
-
-def _ics(body: bytes, *, private: bool) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=900"
-    if private:
-        response["X-Robots-Tag"] = "noindex"
-    return response
+    return ics_response(
+        calendars.feed(events, name=f"{settings.SERVICE_NAME} training"), private=False
+    )

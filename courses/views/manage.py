@@ -21,8 +21,8 @@ from courses.models import (
     Session,
 )
 from courses.views.common import _own_booking, error_summary
-from courses.views.feeds import _ics
 from portal.accounts.selectors import verified_emails
+from portal.calendars.views import ics_response
 from portal.places import HoldingStatus, waiting_position
 
 
@@ -68,7 +68,7 @@ def attendee_calendar(request, reference: str, pk: int):
         or attendee.email in verified_emails(request.user)
     ):
         raise Http404("No such place.")
-    response = _ics(services.calendar_file(attendee), private=True)
+    response = ics_response(services.calendar_file(attendee), private=True)
     # A neutral file name: it may be saved where others see it.
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
     return response

@@ -102,6 +102,15 @@ def test_the_public_join_a_waiting_list_are_offered_a_place_and_accept(page, ful
     expect(page.get_by_text("Your contact preferences are saved.")).to_be_visible()
     assert person.safe_contact_plan.safe_windows == [["09:00", "17:00"]]
 
+    # Their private calendar address (every kind of event they hold), and changing it.
+    old_address = page.locator("code", has_text="/calendars/private/").inner_text()
+    page.get_by_role("button", name="Change the address (the old one stops working)").click()
+    page.wait_for_url("**/accounts/profile/")
+    expect(page.get_by_text("Your calendar address has changed.")).to_be_visible()
+    assert page.get_by_role("heading", name="Your calendar").is_visible()
+    assert page.locator("code", has_text="/calendars/private/").inner_text() != old_address
+    assert_no_axe_violations(page)
+
 
 def test_a_bad_booking_shows_a_clear_message(page, full_session):
     from courses.models import Session

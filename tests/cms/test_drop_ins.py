@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 
 import pytest
+import vobject
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from icalendar import Calendar
@@ -12,6 +13,7 @@ from cms.hours import LONDON
 from cms.models import DropIn
 from cms.recurrence import Frequency, rule_dates
 from cms.selectors import listed_drop_ins, next_session, sessions_this_week
+from portal import calendars
 from tests.cms.factories import CancellationFactory, DropInFactory, LocalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +155,29 @@ def test_calendar_feed_has_london_time_stable_uids_and_leaves_out_cancelled_date
     assert str(events[0]["UID"]) == f"drop-in-{drop_in.pk}-20261123@portal.example.org.uk"
     again = Calendar.from_ical(drop_ins_calendar(now)).walk("VEVENT")
     assert [str(e["UID"]) for e in again] == [str(e["UID"]) for e in events]
+
+
+def test_the_feed_is_written_by_the_one_calendar_builder_without_alarms(settings):
+    """portal.calendars writes it (its PRODID, a feed with no METHOD), read by a second
+    parser; a weekly drop-in is an offer, not an appointment, so nothing rings before it."""
+    settings.SERVICE_NAME = "Riverside Service"
+    settings.SITE_URL = "https://portal.example.org.uk"
+    locality = LocalityFactory(name="Northbank")
+    drop_in = DropInFactory(weekday=0, locality=locality, name="Lighthouse", who_for="Women")
+    ics = drop_ins_calendar(london(2026, 11, 23, 9, 0), locality=locality)
+    calendar = Calendar.from_ical(ics)
+    assert str(calendar["PRODID"]) == calendars.PRODID and "METHOD" not in calendar
+    assert str(calendar["X-WR-CALNAME"]) == "Riverside Service drop-ins in Northbank"
+    assert not calendar.walk("VALARM")
+    second = vobject.readOne(ics.decode())
+    assert len(second.vevent_list) == len(calendar.walk("VEVENT")) > 1
+    first = second.vevent_list[0]
+    assert first.uid.value == f"drop-in-{drop_in.pk}-20261123@portal.example.org.uk"
+    assert first.summary.value == "Drop-in: Lighthouse"
+    assert first.location.value == "Community Centre, 1 High Street, Riverside, RV1 1AA"
+    assert first.description.value.startswith("Women.")
+    assert first.dtstart.value == london(2026, 11, 23, 10, 0)
+    assert "valarm" not in first.contents
 
 
 def test_the_feed_is_served_as_a_public_calendar(client, home_page):

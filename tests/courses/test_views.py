@@ -284,18 +284,6 @@ def test_offer_links_expired_or_reused_say_so(client, person, training_session):
     assert client.get("/training/offers/forged/").status_code == 410
 
 
-def test_the_private_feed_lists_confirmed_places_and_can_be_revoked(
-    client, person, training_session
-):
-    client.post(book_url(training_session), {"audience": "public"})
-    token = services.feed_token(person).token
-    feed = client.get(reverse("courses:personal_feed", args=[token]))
-    assert feed["Content-Type"].startswith("text/calendar")
-    assert len(Calendar.from_ical(feed.content).walk("VEVENT")) == 1
-    client.post(reverse("courses:renew_feed"))
-    assert client.get(reverse("courses:personal_feed", args=[token])).status_code == 404
-
-
 def test_the_public_feed_lists_sessions_open_to_the_public(client, home_page, training_session):
     staff_only = helpers.course(home_page, title="Staff", prices={Audience.COUNCIL_STAFF: 0})
     helpers.session(staff_only)

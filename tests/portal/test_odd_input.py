@@ -29,6 +29,7 @@ ODD_VALUES = {
 
 # {} is where the odd value goes; each is tried signed in as a member of the public.
 PUBLIC_URLS = [
+    ("get", "/calendars/private/{}.ics"),
     ("get", "/training/calendar/{}.ics"),
     ("get", "/training/bookings/{}/"),
     ("post", "/training/bookings/{}/pay/"),

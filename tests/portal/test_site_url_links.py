@@ -13,6 +13,7 @@ from courses import services
 from courses.models import Audience, Booking
 from courses.services import AttendeeDetails
 from portal.attendance import services as attendance
+from portal.calendars.services import feed_token
 from tests.courses import helpers
 from tests.factories import UserFactory
 
@@ -67,9 +68,7 @@ def test_emails_invites_feeds_and_certificates_link_to_the_site_url(
     client.force_login(person)
     feeds = [
         client.get(reverse("courses:public_feed")).content.decode(),
-        client.get(
-            reverse("courses:personal_feed", args=[services.feed_token(person).token])
-        ).content.decode(),
+        client.get(reverse("calendar_feed", args=[feed_token(person).token])).content.decode(),
     ]
     sent = _everything_sent()
     links = _links(sent) + _links("\n".join(feeds))

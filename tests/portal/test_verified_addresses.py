@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from courses import selectors, services
 from courses.models import Attendee, Audience
+from portal.calendars.services import feed_token
 from portal.crypto import blind_lookup
 from tests.courses import helpers
 from tests.factories import UserFactory
@@ -39,8 +40,8 @@ def _book_for_the_attendee(session):
 
 
 def _feed_events(client, user) -> int:
-    token = services.feed_token(user).token
-    feed = client.get(reverse("courses:personal_feed", args=[token]))
+    token = feed_token(user).token
+    feed = client.get(reverse("calendar_feed", args=[token]))
     return len(Calendar.from_ical(feed.content).walk("VEVENT"))
 
 

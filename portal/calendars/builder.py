@@ -4,18 +4,18 @@ Every app describes what a person holds as a `CalendarEvent` with a stable `uid`
 person's place, never reused) and a `sequence` that the app stores and raises on every
 change; this module turns events into calendar text. Invites and updates are METHOD:REQUEST,
 cancellations METHOD:CANCEL, feeds carry no METHOD. Times are written in Europe/London with
-its VTIMEZONE, and every invite has a reminder alarm.
+its VTIMEZONE, and every event has a reminder alarm unless its `reminder_before` is None.
 
 Discreet mode (for anything a survivor receives) replaces the title with a neutral one and
-leaves out the service name, the description and the link, keeping only time and place.
-
-Private feeds: an app registers a function with `register_feed_provider` that returns a
-person's confirmed events; `personal_feed(user)` gathers them all.
+leaves out the service name, the description and the link. An invite keeps the place (notify
+takes it out when the person's plan says so, see `make_discreet`); in a feed, discreet is
+decided per event (`FeedEntry`), and a discreet entry gives the place only when the person
+chose to be told it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -47,7 +47,18 @@ class CalendarEvent:
     url: str = ""
     attendee_email: str = ""
     attendee_name: str = ""
-    reminder_before: timedelta = timedelta(hours=24)
+    # None: no alarm (a public feed of weekly drop-ins would otherwise ring every week).
+    reminder_before: timedelta | None = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One event in a feed, and how it is written there."""
+
+    event: CalendarEvent
+    discreet: bool = False
+    # Only read when discreet: the person chose to be told the place (their safe-contact plan).
+    location_when_discreet: bool = False
 
 
 def _calendar(method: str | None, *, discreet: bool = False) -> Calendar:
@@ -75,7 +86,14 @@ def _organizer() -> vCalAddress:
     return organizer
 
 
-def _event(event: CalendarEvent, *, discreet: bool, cancelled: bool, invite: bool) -> Event:
+def _event(
+    event: CalendarEvent,
+    *,
+    discreet: bool,
+    cancelled: bool,
+    invite: bool,
+    with_location: bool = True,
+) -> Event:
     vevent = Event()
     vevent.add("uid", event.uid)
     vevent.add("sequence", event.sequence)
@@ -83,7 +101,7 @@ def _event(event: CalendarEvent, *, discreet: bool, cancelled: bool, invite: boo
     vevent.add("dtstart", event.start.astimezone(LONDON))
     vevent.add("dtend", event.end.astimezone(LONDON))
     vevent.add("summary", NEUTRAL_TITLE if discreet else event.title)
-    if event.location:
+    if event.location and with_location:
         vevent.add("location", event.location)
     if not discreet:
         if event.description:
@@ -102,7 +120,7 @@ def _event(event: CalendarEvent, *, discreet: bool, cancelled: bool, invite: boo
             attendee.params["role"] = vText("REQ-PARTICIPANT")
             attendee.params["partstat"] = vText("ACCEPTED")
             vevent.add("attendee", attendee, encode=0)
-    if not cancelled:
+    if not cancelled and event.reminder_before is not None:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", NEUTRAL_TITLE if discreet else f"Reminder: {event.title}")
@@ -127,15 +145,25 @@ def cancellation(event: CalendarEvent, *, discreet: bool = False) -> bytes:
     return cal.to_ical()
 
 
-def feed(events: Iterable[CalendarEvent], *, name: str, discreet: bool = False) -> bytes:
-    """A subscribable calendar (no METHOD) of the given events."""
-    events = list(events)
-    cal = _calendar(None, discreet=discreet)
-    cal.add("x-wr-calname", NEUTRAL_TITLE + "s" if discreet else name)
+def feed(items: Iterable[CalendarEvent | FeedEntry], *, name: str, neutral: bool = False) -> bytes:
+    """A subscribable calendar (no METHOD). A bare `CalendarEvent` is written in full; a
+    `FeedEntry` says whether its event is discreet. A feed holding any discreet event, or
+    asked to be `neutral`, does not name the service (its name and PRODID)."""
+    entries = [item if isinstance(item, FeedEntry) else FeedEntry(item) for item in items]
+    neutral = neutral or any(entry.discreet for entry in entries)
+    cal = _calendar(None, discreet=neutral)
+    cal.add("x-wr-calname", NEUTRAL_TITLE + "s" if neutral else name)
     cal.add("x-wr-timezone", "Europe/London")
-    _add_timezone(cal, events)
-    for event in events:
-        cal.add_component(_event(event, discreet=discreet, cancelled=False, invite=False))
+    _add_timezone(cal, [entry.event for entry in entries])
+    for entry in entries:
+        vevent = _event(
+            entry.event,
+            discreet=entry.discreet,
+            cancelled=False,
+            invite=False,
+            with_location=not entry.discreet or entry.location_when_discreet,
+        )
+        cal.add_component(vevent)
     return cal.to_ical()
 
 
@@ -171,21 +199,3 @@ def as_attachment(ics: bytes, *, method: str) -> Attachment:
         content=ics.decode(),
         mimetype=f"text/calendar; method={method}; charset=UTF-8",
     )
-
-
-FeedProvider = Callable[[object], Iterable[CalendarEvent]]
-_feed_providers: list[FeedProvider] = []
-
-
-def register_feed_provider(provider: FeedProvider) -> FeedProvider:
-    """Apps add a function(user) -> the user's confirmed events, for their private feed."""
-    if provider not in _feed_providers:
-        _feed_providers.append(provider)
-    return provider
-
-
-def personal_feed(user) -> bytes:
-    events = [event for provider in _feed_providers for event in provider(user)]
-    from portal.contact.selectors import is_discreet
-
-    return feed(events, name=f"My {settings.SERVICE_NAME} calendar", discreet=is_discreet(user))
