@@ -10,7 +10,8 @@ class CmsConfig(AppConfig):
         from wagtail.models import Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from cms import navigation
+        from cms import navigation, page_cache
+        from portal.localities import Locality
 
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(navigation.forget, dispatch_uid=f"cms-links-{signal}")
@@ -21,3 +22,5 @@ class CmsConfig(AppConfig):
                 navigation.forget()
 
         post_delete.connect(page_deleted, weak=False, dispatch_uid="cms-links-page-deleted")
+        page_cache.shows_on_public_pages(Locality)
+        page_cache.connect()

@@ -1,7 +1,12 @@
 """Cache-Control for public pages: a reverse proxy may keep what an anonymous reader gets;
 the reader's own browser keeps nothing it has not checked again (a shared phone)."""
 
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from cms import page_cache
 
 # How long a reverse proxy may serve a public page without asking again.
 SHARED_MAX_AGE = 300
@@ -9,12 +14,19 @@ SHARED_MAX_AGE = 300
 
 def shared_max_age(request) -> int:
     """Five minutes, or less when the helpline opens or closes sooner, so "Open now" is never
-    stale in the proxy."""
-    max_age = SHARED_MAX_AGE
+    stale in the proxy, or when the day changes sooner, so the drop-ins "this week" and
+    "today" are never yesterday's."""
+    max_age = min(SHARED_MAX_AGE, seconds_until_tomorrow())
     status = getattr(request, "_cms_helpline_status", None)
     if status is not None and status.seconds_until_change() is not None:
         max_age = min(max_age, status.seconds_until_change())
     return max_age
+
+
+def seconds_until_tomorrow() -> int:
+    now = timezone.localtime()
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=now.tzinfo)
+    return max(1, int((midnight - now).total_seconds()))
 
 
 def apply_cache_policy(request, response, *, restricted: bool = False):
@@ -38,13 +50,11 @@ def apply_cache_policy(request, response, *, restricted: bool = False):
         if not shareable:
             add_never_cache_headers(response)  # private, no-cache, no-store
             return response
+        max_age = shared_max_age(request)
         patch_cache_control(
-            response,
-            public=True,
-            max_age=0,
-            s_maxage=shared_max_age(request),
-            must_revalidate=True,
+            response, public=True, max_age=0, s_maxage=max_age, must_revalidate=True
         )
+        page_cache.shareable_for(response, max_age)
         return response
 
     if hasattr(response, "add_post_render_callback") and not response.is_rendered:
