@@ -36,7 +36,6 @@ from courses.services.changes import (
     leave_waiting_list,
     offer_manually,
     refund_due,
-    session_changed,
     transfer,
 )
 from courses.services.messages import (
@@ -50,6 +49,7 @@ from courses.services.messages import (
     send_reminders,
     tell_booker_hold_lapsed,
 )
+from courses.services.sessions import edit_session, session_changed
 
 __all__ = [
     "AttendeeDetails",
@@ -72,6 +72,7 @@ __all__ = [
     "cancel_attendee",
     "cancel_booking",
     "decline_offer",
+    "edit_session",
     "eligible_audiences",
     "feed_token",
     "is_council_address",
