@@ -107,6 +107,8 @@ class SessionEditView(ScopedSession, generic.EditView):
             return super().form_valid(form)
         except places.PlacesError as exc:  # a capacity below the places taken
             form.add_error("capacity", str(exc))
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
