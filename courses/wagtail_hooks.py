@@ -187,7 +187,11 @@ class SessionViewSet(ModelViewSet):
                 ],
                 heading="Where",
             ),
-            FieldPanel("capacity"),
+            FieldPanel(
+                "capacity",
+                help_text="Raising it offers the new places to the waiting list at once. It "
+                "cannot go below the places already taken.",
+            ),
             FieldPanel("booking_closes_at"),
             FieldPanel("trainers"),
             FieldPanel(
