@@ -17,14 +17,14 @@ from wagtail.admin.views.reports import ReportView
 from courses import selectors, services
 from courses.forms import FindBookingForm
 from courses.models import Attendee, Booking, Session
-from portal import audit, exports
+from portal import audit, exports, places
 from portal.places import HoldingStatus
 
 
 def _session(request, pk: int) -> Session:
     """The session, if this member of staff may see its people; else 404, as for no session."""
     visible = selectors.sessions_visible_to(request.user).select_related("course")
-    return get_object_or_404(selectors.with_places(visible), pk=pk)
+    return get_object_or_404(places.with_places_taken(visible), pk=pk)
 
 
 @permission_required("courses.view_booking", raise_exception=True)

@@ -5,7 +5,6 @@ from django.db.models.signals import post_migrate
 def create_schedules(sender, **kwargs):
     from portal.schedules import ensure_schedule
 
-    ensure_schedule("Expire lapsed place holds and offers", "portal.places.expire_lapsed", 1)
     ensure_schedule("Send course reminders", "courses.services.send_reminders", 30)
 
 
@@ -14,7 +13,7 @@ class CoursesConfig(AppConfig):
     verbose_name = "Training courses"
 
     def ready(self):
-        from courses import account, signals  # noqa: F401 - connects the session signals
+        from courses import account
         from courses.payments import PURPOSE, BookingPayments
         from portal import calendars
         from portal.accounts import sections

@@ -4,34 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import Attendee, Booking, CourseAudience, PaymentMethod, Session
-from portal import scope
+from portal import places, scope
 from portal.accounts.models import Organisation
 from portal.accounts.selectors import verified_emails
 from portal.crypto import blind_lookup
 from portal.localities import Locality
-from portal.places import ACTIVE, TAKING_PLACES, HoldingStatus
-
-
-def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Annotate `taken` (places confirmed, held or offered) in the same query."""
-    taken = (
-        Booking.objects.filter(session=OuterRef("pk"), status__in=TAKING_PLACES)
-        .order_by()
-        .values("session")
-        .annotate(n=Sum("quantity"))
-        .values("n")
-    )
-    return sessions.annotate(taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)))
+from portal.places import ACTIVE, HoldingStatus
 
 
 def upcoming_sessions(now: datetime | None = None) -> QuerySet[Session]:
     now = now or timezone.now()
-    return with_places(
+    return places.with_places_taken(
         Session.objects.filter(
             status=Session.Status.SCHEDULED, starts_at__gt=now, course__live=True
         )

@@ -25,10 +25,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses import admin_views, invoices, selectors, staff_booking
+from courses import admin_views, invoices, selectors, services, staff_booking
 from courses.models import Session, Topic
 from portal import (
     identifiers,  # noqa: F401 - registers the strict converters
+    places,
     scope,
 )
 from portal.localities import Locality
@@ -72,7 +73,7 @@ class SessionIndexView(IndexView):
             # Staff see the sessions visible to them (a trainer: their own; a coordinator:
             # their localities'); figures-only roles (commissioners) every session's numbers.
             sessions = sessions.filter(pk__in=selectors.sessions_visible_to(self.request.user))
-        return selectors.with_places(
+        return places.with_places_taken(
             sessions.select_related("course").annotate(
                 waiting=Count("holdings", filter=Q(holdings__status="waiting"))
             )
@@ -94,7 +95,21 @@ class ScopedSessionObject:
 
 
 class SessionEditView(ScopedSession, generic.EditView):
-    pass
+    """Saves through courses.services.edit_session: a new capacity goes through the places
+    engine, a move or a cancellation reaches everyone in the session, all in the edit's
+    transaction (the messages leave only if it is saved)."""
+
+    def save_instance(self):
+        return services.edit_session(self.form.instance, save=super().save_instance)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except places.PlacesError as exc:  # a capacity below the places taken
+            form.add_error("capacity", str(exc))
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
 
 
 class SessionDeleteView(ScopedSession, generic.DeleteView):
@@ -172,7 +187,11 @@ class SessionViewSet(ModelViewSet):
                 ],
                 heading="Where",
             ),
-            FieldPanel("capacity"),
+            FieldPanel(
+                "capacity",
+                help_text="Raising it offers the new places to the waiting list at once. It "
+                "cannot go below the places already taken.",
+            ),
             FieldPanel("booking_closes_at"),
             FieldPanel("trainers"),
             FieldPanel(

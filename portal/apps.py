@@ -3,9 +3,11 @@ from django.db.models.signals import post_migrate
 
 
 def create_schedules(sender, **kwargs):
+    from portal import places
     from portal.schedules import ensure_schedule
 
     ensure_schedule("Send due notifications", "portal.notify.send_due", minutes=1)
+    places.ensure_schedules()
 
 
 class PortalConfig(AppConfig):

@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.sites",
 ]
+if TESTING:
+    # The places engine's own offerings and holdings, for its tests (never in production).
+    INSTALLED_APPS.append("tests.places_app")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

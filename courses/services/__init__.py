@@ -36,7 +36,6 @@ from courses.services.changes import (
     leave_waiting_list,
     offer_manually,
     refund_due,
-    session_changed,
     transfer,
 )
 from courses.services.messages import (
@@ -49,6 +48,7 @@ from courses.services.messages import (
     send_reminders,
     tell_booker_hold_lapsed,
 )
+from courses.services.sessions import edit_session, session_changed
 
 __all__ = [
     "AttendeeDetails",
@@ -71,6 +71,7 @@ __all__ = [
     "cancel_attendee",
     "cancel_booking",
     "decline_offer",
+    "edit_session",
     "eligible_audiences",
     "is_council_address",
     "leave_waiting_list",

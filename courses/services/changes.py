@@ -1,5 +1,4 @@
-"""Changing bookings: cancelling, transferring, refunds, offers, the waiting list and changes
-to a session."""
+"""Changing bookings: cancelling, transferring, refunds, offers and the waiting list."""
 
 from __future__ import annotations
 
@@ -24,7 +23,6 @@ from courses.services.booking import (
 )
 from courses.services.messages import (
     OFFER_SALT,
-    _active_attendees,
     _send_calendar,
     _send_invite,
     _tell_booker,
@@ -238,32 +236,3 @@ def offer_manually(booking: Booking, *, by) -> Booking:
         raise BookingError(str(exc)) from exc
     audit.record(by, audit.Action.CHANGE, booking, event="offer_made")
     return booking
-
-
-def session_changed(session: Session, *, cancelled: bool) -> int:
-    """Staff moved or cancelled a session: every confirmed attendee gets the updated invite or
-    the cancellation; waiting and offered bookings end with a cancellation email."""
-    sent = 0
-    with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
-        for attendee in _active_attendees(session):
-            if cancelled:
-                _cancel_attendee(attendee, Attendee.Status.CANCELLED, send=True)
-            else:
-                attendee.calendar_sequence += 1
-                attendee.reminder_sent_at = None
-                attendee.save(update_fields=["calendar_sequence", "reminder_sent_at"])
-                _send_calendar(attendee, "session_updated", cancelled=False)
-            sent += 1
-        if cancelled:
-            for booking in session.holdings.filter(status__in=places.ACTIVE):
-                previous = booking.status
-                booking.status = HoldingStatus.CANCELLED
-                booking.expires_at = None
-                booking.status_changed_at = timezone.now()
-                booking.save(update_fields=["status", "expires_at", "status_changed_at"])
-                if previous != HoldingStatus.CONFIRMED:
-                    release_attendees(booking)
-                _settle_payment(booking, amount_pence=None, reason="The session was cancelled.")
-                _tell_booker(booking, "session_cancelled")
-    return sent

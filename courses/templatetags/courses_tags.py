@@ -5,7 +5,7 @@ register = template.Library()
 
 @register.simple_tag
 def places_left(session) -> int:
-    """From the `taken` annotation (courses.selectors.with_places): no query per session."""
+    """From the `taken` annotation (portal.places.with_places_taken): no query per session."""
     return max(session.capacity - session.taken, 0)
 
 

@@ -27,6 +27,7 @@ from courses.models import (
     Session,
 )
 from courses.views.common import _own_booking, error_summary
+from portal import places
 from portal.payments import stripe_api
 from portal.payments.services import PaymentError
 from portal.places import HoldingStatus
@@ -34,7 +35,7 @@ from portal.places import HoldingStatus
 
 def _session_for_booking(pk: int) -> Session:
     session = (
-        selectors.with_places(Session.objects.select_related("course").filter(pk=pk))
+        places.with_places_taken(Session.objects.select_related("course").filter(pk=pk))
         .filter(course__live=True)
         .first()
     )

@@ -213,7 +213,7 @@ def test_a_person_not_signed_in_cannot_mark_paid(client, invoiced_member, priced
 def test_staff_cancelling_the_session_clear_what_is_owed(invoiced_member, priced_session):
     booking = invoiced_booking(invoiced_member, priced_session)
     priced_session.status = priced_session.Status.CANCELLED
-    priced_session.save()
+    services.edit_session(priced_session)
     booking.refresh_from_db()
     assert booking.status == HoldingStatus.CANCELLED and booking.invoice_owed_pence == 0
     assert not selectors.unpaid_invoices().exists()
@@ -252,7 +252,7 @@ def test_staff_cancelling_a_paid_invoiced_session_owe_the_organisation_a_credit(
     booking = invoiced_booking(invoiced_member, priced_session)
     services.mark_invoice_paid(booking, by=invoiced_member)
     priced_session.status = priced_session.Status.CANCELLED
-    priced_session.save()
+    services.edit_session(priced_session)
     booking.refresh_from_db()
     assert booking.invoice_credit_pence == 9000
     assert list(selectors.unpaid_invoices()) == [booking]

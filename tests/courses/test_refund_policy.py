@@ -143,7 +143,7 @@ def test_staff_cancelling_the_session_refund_in_full_even_late(
         django_capture_on_commit_callbacks(execute=True),
     ):
         paid_session.status = Session.Status.CANCELLED
-        paid_session.save()
+        services.edit_session(paid_session)
     payment.refresh_from_db()
     assert payment.refunded_pence == 4500
 

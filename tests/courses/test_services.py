@@ -260,7 +260,7 @@ def test_moving_a_session_sends_every_attendee_an_updated_invite(training_sessio
     mail.outbox.clear()
     training_session.starts_at += timedelta(days=1)
     training_session.ends_at += timedelta(days=1)
-    training_session.save()
+    services.edit_session(training_session)
     for user in users:
         [(method, event)] = invites_to(user.email)
         assert method == "REQUEST" and int(event["SEQUENCE"]) == 1
@@ -271,7 +271,7 @@ def test_cancelling_a_session_sends_cancellations_and_ends_the_waiting_list(trai
     bookings = [book_self(training_session, user) for user in users]
     mail.outbox.clear()
     training_session.status = Session.Status.CANCELLED
-    training_session.save()
+    services.edit_session(training_session)
     for user in users[:3]:
         [(method, _)] = invites_to(user.email)
         assert method == "CANCEL"
