@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.sites",
 ]
+if TESTING:
+    # A register source of the tests' own (series of meetings): tests/attendance/series_app.
+    INSTALLED_APPS.append("tests.attendance.series_app")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
