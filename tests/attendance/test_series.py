@@ -164,6 +164,11 @@ def test_marks_record_time_by_default_the_meetings_length(group, meetings, membe
     totals = selectors.completion_totals(source_for(first), [group.pk])[group.pk]
     assert (totals.people, totals.completed, totals.hours) == (3, 2, Decimal("9.5"))
     assert selectors.completion_of(source_for(first), group, bo).duration == timedelta(hours=3.5)
+    assert selectors.time_recorded(source_for(first), [ana.pk, bo.pk, cy.pk]) == {
+        ana.pk: timedelta(hours=4),
+        bo.pk: timedelta(hours=3.5),
+        cy.pk: timedelta(hours=2),
+    }
 
     for bad in (
         {cy.pk: timedelta(hours=1)},  # absent: no time to record
@@ -348,3 +353,35 @@ def test_someone_not_leading_the_group_gets_a_404(staff_client, group, members):
     assert response.status_code == 404
     assert not AttendanceMark.objects.exists()
     assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_registers_of_one_series_saved_at_once_both_count(group, meetings, members, leader):
+    """Each save locks the series first, so the second recomputes with the first's marks."""
+    import threading
+
+    from django.db import connection, connections
+
+    first, cancelled, yesterday, future = meetings
+    everyone = {member.pk: "present" for member in members}
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def save(meeting):
+        try:
+            barrier.wait()
+            services.take_register(meeting, everyone, by=leader)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=save, args=(m,)) for m in (first, yesterday)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    assert errors == []
+    assert [_progress(group, m) for m in members] == [(2, 2, True)] * 3
+    connections.close_all()

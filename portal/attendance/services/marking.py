@@ -5,7 +5,7 @@ same row once)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -204,11 +204,11 @@ def recompute_completion(occurrence: models.Model) -> int:
     return _recompute(source, series)
 
 
-def _recompute(source: RegisterSource, series, now: datetime | None = None) -> int:
+def _recompute(source: RegisterSource, series) -> int:
     """Store every marked person's progress through `series` (inside the caller's
     transaction, with the series row locked): occurrences held so far, those attended, the
     time recorded, and whether the source's rule is met."""
-    now = now or timezone.now()
+    now = timezone.now()
     occurrences = [source.as_series_occurrence(o) for o in source.series_occurrences(series)]
     rule = source.completion_rule(series)
     attended: dict[int, list[completion.AttendedMark]] = {}
