@@ -385,3 +385,29 @@ def test_two_registers_of_one_series_saved_at_once_both_count(group, meetings, m
     assert errors == []
     assert [_progress(group, m) for m in members] == [(2, 2, True)] * 3
     connections.close_all()
+
+
+def test_recompute_completions_restores_what_marks_say(
+    group, meetings, members, leader, past_session, trainer, learner
+):
+    import io
+
+    from django.core.management import call_command
+
+    from tests.attendance import factories
+
+    first, cancelled, yesterday, future = meetings
+    ana, bo, cy = members
+    services.take_register(first, {ana.pk: "present"}, by=leader)
+    services.take_register(yesterday, {ana.pk: "present", bo.pk: "late"}, by=leader)
+    attendee = factories.booking(past_session, learner).attendees.get()
+    services.mark(past_session, attendee, "present", by=trainer)
+    before = sorted(SeriesCompletion.objects.values_list("person_id", "attended", "completed"))
+    # As after upgrading: marks from before completion was stored.
+    SeriesCompletion.objects.all().delete()
+    out = io.StringIO()
+    call_command("recompute_completions", stdout=out)
+    assert "Completion changed for 3 people's series." in out.getvalue()
+    after = sorted(SeriesCompletion.objects.values_list("person_id", "attended", "completed"))
+    assert after == before and len(after) == 3
+    assert services.recompute_every_series() == 0

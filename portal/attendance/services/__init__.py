@@ -31,6 +31,7 @@ from portal.attendance.services.marking import (
     mark_all_present,
     not_started_message,
     recompute_completion,
+    recompute_every_series,
     take_register,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "marks_of",
     "not_started_message",
     "recompute_completion",
+    "recompute_every_series",
     "request_feedback",
     "send_due_feedback",
     "series_certificate_details",

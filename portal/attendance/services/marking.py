@@ -20,7 +20,7 @@ from portal.attendance.models import (
     AttendanceStatus,
     SeriesCompletion,
 )
-from portal.attendance.registry import RegisterSource, source_for
+from portal.attendance.registry import RegisterSource, source_for, sources
 from portal.attendance.selectors import hours, marks_of
 from portal.attendance.signals import completion_changed
 
@@ -202,6 +202,26 @@ def recompute_completion(occurrence: models.Model) -> int:
     source = source_for(occurrence)
     series, _ = _lock(source, occurrence)
     return _recompute(source, series)
+
+
+def recompute_every_series() -> int:
+    """Recompute the stored completion of every series with a mark, one transaction per
+    series (`manage.py recompute_completions`: after an upgrade that adds a source's rule,
+    or marks from before completion was stored). Returns how many people's changed."""
+    changed = 0
+    for source in sources():
+        occurrence_ids = (
+            AttendanceMark.objects.filter(occurrence_type=source.occurrence_type())
+            .values_list("occurrence_id", flat=True)
+            .distinct()
+        )
+        done: set[int] = set()
+        for occurrence in source.queryset().filter(pk__in=list(occurrence_ids)):
+            series = source.series_of(occurrence)
+            if series.pk not in done:
+                done.add(series.pk)
+                changed += recompute_completion(occurrence)
+    return changed
 
 
 def _recompute(source: RegisterSource, series) -> int:
