@@ -225,10 +225,10 @@ def completion_of(source: RegisterSource, series, person) -> SeriesCompletion | 
     return completions(source, [series.pk]).filter(person_id=person.pk).first()
 
 
-def series_ended_at(source: RegisterSource, series, now: datetime | None = None) -> datetime | None:
+def series_ended_at(source: RegisterSource, series) -> datetime | None:
     """When the series ended (its last occurrence not cancelled), or None while one of them
     has yet to end (or none was held)."""
-    now = now or timezone.now()
+    now = timezone.now()
     ends = [
         source.ends_at(o) for o in source.series_occurrences(series) if not source.is_cancelled(o)
     ]
