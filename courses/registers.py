@@ -1,5 +1,8 @@
 """Course sessions on the shared register (portal.attendance): who is expected, who may take
-the register, and what a certificate of attendance says."""
+the register, and what a certificate of attendance says.
+
+Each session is a series of one (a booking is for one session; no course runs over several),
+so completion is "attended it" and the certificate is per session, as the defaults give."""
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -11,6 +14,7 @@ from portal.attendance.registry import (
     CertificateDetails,
     ExpectedPerson,
     RegisterSource,
+    RegisterWording,
     register,
 )
 from portal.places import HoldingStatus
@@ -34,6 +38,12 @@ class CourseSessionRegister(RegisterSource):
     person_model = Attendee
     label = "Course session"
     gives_certificates = True
+    wording = RegisterWording(
+        nobody_expected="No one is booked on this yet.",
+        no_longer_expected="No longer booked",
+        not_theirs="Only this session's trainers and coordinators take its register.",
+        occurrence="session",
+    )
 
     def queryset(self) -> QuerySet[Session]:
         return Session.objects.select_related("course")
@@ -56,6 +66,9 @@ class CourseSessionRegister(RegisterSource):
             )
             for a in attendees.order_by("pk")
         ]
+
+    def is_cancelled(self, occurrence: Session) -> bool:
+        return occurrence.status == Session.Status.CANCELLED
 
     def place(self, occurrence: Session) -> str:
         if occurrence.online:

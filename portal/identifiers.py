@@ -25,8 +25,9 @@ FEED_KEY = r"[A-Za-z0-9_-]{1,64}"
 # django.core.signing.dumps(): URL-safe base64 and ":" separators (a leading "." when
 # compressed). Ours are about 100 characters; the bound keeps anything odd from the signer.
 SIGNED_LINK = r"[A-Za-z0-9_:.-]{1,300}"
-# A certificate's verification reference: the mark's id and ten hex digits of its HMAC.
-CERTIFICATE_REFERENCE = r"[0-9]{1,18}-[0-9A-Fa-f]{10}"
+# A certificate's verification reference: the mark's id (or "S" and the series completion's
+# id) and ten hex digits of its HMAC.
+CERTIFICATE_REFERENCE = r"[Ss]?[0-9]{1,18}-[0-9A-Fa-f]{10}"
 # A model's label_lower, e.g. "courses.session" (register sources).
 MODEL_LABEL = r"[a-z][a-z0-9_]{0,49}\.[a-z][a-z0-9_]{0,49}"
 

@@ -106,6 +106,8 @@ INSTALLED_APPS = [
 if TESTING:
     # The places engine's own offerings and holdings, for its tests (never in production).
     INSTALLED_APPS.append("tests.places_app")
+    # A register source of the tests' own (series of meetings): tests/attendance/series_app.
+    INSTALLED_APPS.append("tests.attendance.series_app")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -73,7 +73,11 @@ def register(request, source_key: str, pk: int):
         # Not theirs: the same 404 as for no such occurrence, so nothing about it is revealed.
         raise Http404("No such register.")
     rows = selectors.register_rows(source, occurrence)
-    form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)
+    form = RegisterForm(
+        request.POST if request.method == "POST" else None,
+        rows=rows,
+        with_hours=source.records_duration,
+    )
     if request.method == "POST":
         if "mark_all_present" in request.POST:
             try:
@@ -85,7 +89,9 @@ def register(request, source_key: str, pk: int):
             return redirect(request.path)
         if form.is_valid():
             try:
-                services.take_register(occurrence, form.statuses(), by=request.user)
+                services.take_register(
+                    occurrence, form.statuses(), by=request.user, durations=form.durations()
+                )
             except services.RegisterError as error:
                 form.add_error(None, str(error))
             else:
@@ -109,6 +115,7 @@ def register(request, source_key: str, pk: int):
             "title": title,
             "not_started": services.not_started_message(source, occurrence),
             "unmarked": sum(1 for row in rows if not row.mark),
+            "wording": source.wording,
             "header_title": f"Register: {title}, {when}",
             "page_title": f"Register: {title}",
             "page_subtitle": f"{when}, {place}" if place else when,

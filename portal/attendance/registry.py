@@ -3,6 +3,19 @@
 An app describes its occurrence type in its own `registers.py` by subclassing
 `RegisterSource` and calling `register()`; the attendance app discovers those modules when
 Django starts (`autodiscover_modules("registers")`).
+
+Series: what a person completes. By default each occurrence is a series of one (a course
+session). A source whose occurrences come in series (a programme cohort's weeks, a
+volunteer's shifts) sets `series_model` and implements `series_of()` and
+`series_occurrences()`; `is_cancelled()` and `topics()` tell the rule which occurrences count
+and what they covered, and `completion_rule()` chooses the rule (see
+portal.attendance.completion). `certificate_per = "series"` gives one certificate for the
+whole series (from `series_certificate()`) instead of one per occurrence, and
+`records_duration` lets the register record time given (volunteer hours), by default the
+occurrence's length (`default_duration()`). `wording` holds the register's messages, with no
+course words unless the source sets them (courses do).
+
+Lock order (the attendance service): the series row, then the occurrence row.
 """
 
 from __future__ import annotations
@@ -10,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +31,7 @@ from django.db import models
 from django.http import Http404
 
 from portal import notify
+from portal.attendance.completion import CompletionRule, SeriesOccurrence, ShareOfOccurrences
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,20 @@ class CertificateDetails:
     held_on: date
     cpd_hours: Decimal | None = None
     provider: str = ""
+    # A certificate for a whole series: "completed" the title, from held_on to held_until.
+    held_until: date | None = None
+    hours: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class RegisterWording:
+    """What the register screen and its refusals say, so that a source can use its own words
+    (the defaults name no course: a survivor's programme or a volunteer's shift uses them)."""
+
+    nobody_expected: str = "No one is expected at this yet."
+    no_longer_expected: str = "No longer expected"
+    not_theirs: str = "Only the people who run this may take its register."
+    occurrence: str = "session"
 
 
 class RegisterSource:
@@ -62,10 +90,19 @@ class RegisterSource:
     label = "Occurrence"
     starts_at_field = "starts_at"
     ends_at_field = "ends_at"
-    # The share of the series a person must attend to complete it (a course: its one session).
-    completion_share = Decimal(1)
     sends_feedback = True
     gives_certificates = False
+    # "occurrence": a certificate of attendance per occurrence attended; "series": one
+    # certificate of completion per series completed, once its last occurrence has ended.
+    certificate_per = "occurrence"
+    # Whether marks record the time given (volunteer hours), editable on the register.
+    records_duration = False
+    wording = RegisterWording()
+
+    @property
+    def series_model(self) -> type[models.Model]:
+        """The model of what a person completes (a cohort); by default the occurrence's."""
+        return self.model
 
     @property
     def key(self) -> str:
@@ -117,9 +154,44 @@ class RegisterSource:
         selector for its kind (built with `portal.scope.visible`), never a rule of its own."""
         raise NotImplementedError
 
-    def series(self, occurrence) -> models.QuerySet:
-        """The occurrences that together count for completion (a programme's weeks)."""
-        return self.model.objects.filter(pk=occurrence.pk)
+    def series_type(self) -> ContentType:
+        return ContentType.objects.get_for_model(self.series_model)
+
+    def series_of(self, occurrence) -> models.Model:
+        """The series this occurrence belongs to (by default itself: a series of one)."""
+        return occurrence
+
+    def series_occurrences(self, series) -> models.QuerySet:
+        """Every occurrence of the series, cancelled and future ones included."""
+        return self.model.objects.filter(pk=series.pk)
+
+    def is_cancelled(self, occurrence) -> bool:
+        """A cancelled occurrence is not counted for completion."""
+        return False
+
+    def topics(self, occurrence) -> frozenset[str]:
+        """What the occurrence covered, for a `TopicsCovered` rule."""
+        return frozenset()
+
+    def completion_rule(self, series) -> CompletionRule:
+        """How the series is completed: by default, every occurrence held attended."""
+        return ShareOfOccurrences(Decimal(1))
+
+    def as_series_occurrence(self, occurrence) -> SeriesOccurrence:
+        return SeriesOccurrence(
+            pk=occurrence.pk,
+            starts_at=self.starts_at(occurrence),
+            cancelled=self.is_cancelled(occurrence),
+            topics=self.topics(occurrence),
+        )
+
+    def default_duration(self, occurrence, person_id: int) -> timedelta | None:
+        """The time recorded for someone there when the register gives none (sources that
+        `records_duration`): by default the occurrence's length."""
+        return self.ends_at(occurrence) - self.starts_at(occurrence)
+
+    def series_title(self, series) -> str:
+        return str(series)
 
     def recipient(self, person) -> notify.Recipient:
         raise NotImplementedError
@@ -129,6 +201,12 @@ class RegisterSource:
         raise NotImplementedError
 
     def certificate(self, occurrence, person) -> CertificateDetails | None:
+        """A certificate of attendance (`certificate_per = "occurrence"`)."""
+        return None
+
+    def series_certificate(self, series, person, completion) -> CertificateDetails | None:
+        """A certificate of completion (`certificate_per = "series"`); `completion` is the
+        person's stored SeriesCompletion."""
         return None
 
 
@@ -154,6 +232,11 @@ def source_by_key(key: str) -> RegisterSource:
 def source_for_type(occurrence_type_id: int) -> RegisterSource | None:
     model = ContentType.objects.get_for_id(occurrence_type_id).model_class()
     return _sources.get(model._meta.label_lower) if model else None
+
+
+def source_for_series_type(series_type_id: int) -> RegisterSource | None:
+    model = ContentType.objects.get_for_id(series_type_id).model_class()
+    return next((s for s in _sources.values() if s.series_model is model), None)
 
 
 def source_for(occurrence: models.Model) -> RegisterSource:

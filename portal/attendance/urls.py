@@ -11,6 +11,14 @@ urlpatterns = [
     path(
         "certificates/link/<signed:token>/", views.certificate_by_link, name="certificate_by_link"
     ),
+    path(
+        "certificates/series/<int:pk>/", views.my_series_certificate, name="my_series_certificate"
+    ),
+    path(
+        "certificates/series/link/<signed:token>/",
+        views.series_certificate_by_link,
+        name="series_certificate_by_link",
+    ),
     path("certificates/verify/<certificate_ref:reference>/", views.verify, name="verify"),
     path("feedback/<signed:token>/", views.feedback, name="feedback"),
 ]

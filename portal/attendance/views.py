@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from portal.attendance import certificates, services
 from portal.attendance.forms import FeedbackForm
-from portal.attendance.models import AttendanceMark
-from portal.attendance.registry import source_for_type
+from portal.attendance.models import AttendanceMark, SeriesCompletion
+from portal.attendance.registry import source_for_series_type, source_for_type
 
 
 def _certificate_response(mark: AttendanceMark) -> HttpResponse:
@@ -19,12 +19,24 @@ def _certificate_response(mark: AttendanceMark) -> HttpResponse:
         details = services.certificate_details(mark)
     except services.CertificateUnavailable:
         raise Http404("No certificate of attendance for this.") from None
-    reference = services.verification_reference(mark)
+    return _pdf(details, services.verification_reference(mark))
+
+
+def _series_certificate_response(completion: SeriesCompletion) -> HttpResponse:
+    try:
+        details = services.series_certificate_details(completion)
+    except services.CertificateUnavailable:
+        raise Http404("No certificate for this.") from None
+    return _pdf(details, services.series_verification_reference(completion))
+
+
+def _pdf(details, reference: str) -> HttpResponse:
     verify_url = settings.SITE_URL + reverse("attendance:verify", args=[reference])
     response = HttpResponse(
         certificates.render(details, reference, verify_url), content_type="application/pdf"
     )
-    response["Content-Disposition"] = 'attachment; filename="certificate-of-attendance.pdf"'
+    filename = "certificate-of-completion" if details.held_until else "certificate-of-attendance"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -48,15 +60,31 @@ def certificate_by_link(request, token: str):
     return _certificate_response(mark)
 
 
+@login_required
+def my_series_certificate(request, pk: int):
+    """From "My account": only the person who completed the series may download it."""
+    completion = get_object_or_404(SeriesCompletion, pk=pk)
+    source = source_for_series_type(completion.series_type_id)
+    if (
+        source is None
+        or not source.people_of(request.user).filter(pk=completion.person_id).exists()
+    ):
+        raise Http404("No certificate for this.")
+    return _series_certificate_response(completion)
+
+
+def series_certificate_by_link(request, token: str):
+    """From the email sent after the series' last occurrence: the signed link is the permission."""
+    try:
+        completion = services.completion_for_certificate_token(token)
+    except services.CertificateUnavailable:
+        raise Http404("No certificate for this.") from None
+    return _series_certificate_response(completion)
+
+
 @never_cache
 def verify(request, reference: str):
-    mark = services.mark_for_reference(reference)
-    details = None
-    if mark is not None:
-        try:
-            details = services.certificate_details(mark)
-        except services.CertificateUnavailable:
-            details = None
+    details = services.details_for_reference(reference)
     return render(
         request,
         "attendance/verify.html",

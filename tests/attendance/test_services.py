@@ -1,5 +1,4 @@
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -89,22 +88,24 @@ def test_a_cancelled_attendee_stays_on_the_register_once_marked(past_session, tr
     assert rows[1].entry.detail == "No longer booked"
 
 
-def test_completion_counts_present_and_late(past_session, trainer, learner):
+def test_completion_counts_present_and_late_and_is_stored_as_marks_change(
+    past_session, trainer, learner
+):
     first, second, third = _attendees(past_session, learner, 3)
     services.take_register(
         past_session, {first.pk: "present", second.pk: "late", third.pk: "apologies"}, by=trainer
     )
     source = source_for(past_session)
-    assert selectors.completion(source, past_session, first).completed
-    assert selectors.completion(source, past_session, second).completed
-    assert not selectors.completion(source, past_session, third).completed
 
+    def completed(person):
+        return selectors.completion_of(source, past_session, person).completed
 
-@pytest.mark.parametrize(("attended", "completed"), [(3, True), (2, False), (4, True)])
-def test_a_share_rule_like_three_quarters_of_the_weeks(attended, completed):
-    done = selectors.Completion(attended=attended, total=4, required_share=Decimal("0.75"))
-    assert done.completed is completed
-    assert not selectors.Completion(0, 0, Decimal("0.75")).completed
+    # A course session is a series of one: being there completes it.
+    assert completed(first) and completed(second)
+    assert not completed(third)
+    services.mark(past_session, first, "absent", by=trainer)
+    row = selectors.completion_of(source, past_session, first)
+    assert (row.attended, row.held, row.completed, row.completed_at) == (0, 1, False, None)
 
 
 def _feedback_messages():

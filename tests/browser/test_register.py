@@ -113,3 +113,76 @@ def contrast(first: str, second: str) -> float:
 
     lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+@pytest.fixture
+def series_meeting(transactional_db):
+    """A group's meeting (the tests' own series source): two members, hours recorded."""
+    from datetime import timedelta
+
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.utils import timezone
+
+    from tests.attendance.series_app.models import Group, Meeting, Member
+    from tests.factories import UserFactory
+    from tests.staff import STAFF_TOTP_SECRET as TOTP_SECRET
+
+    leader = UserFactory(email="leader@example.org", roles=["Trainer"])
+    TOTP.activate(leader, TOTP_SECRET)
+    group = Group.objects.create(title="Thursday group")
+    group.leaders.add(leader)
+    starts = timezone.now() - timedelta(hours=3)
+    meeting = Meeting.objects.create(
+        group=group, starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+    for name in ("Asha Patel", "Ben Okafor"):
+        email = f"{name.split()[0].lower()}@example.org"
+        Member.objects.create(group=group, name=name, email=email)
+    return leader, meeting
+
+
+def test_hours_on_a_series_register_are_typed_and_corrected_with_the_keyboard(page, series_meeting):
+    from datetime import timedelta
+
+    from portal.attendance import services
+    from tests.factories import PASSWORD
+    from tests.staff import current_code as _code
+
+    leader, meeting = series_meeting
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(leader.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/2fa/authenticate/")
+    page.get_by_label("Code").fill(_code())
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/profile/")
+
+    page.goto(f"/admin/registers/attendance_series.meeting/{meeting.pk}/")
+    assert_no_axe_violations(page)
+    asha = page.get_by_role("group", name="Asha Patel")
+    asha.get_by_label("Present").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # leaves the radio group for Asha's hours
+    page.keyboard.type("one and a half")
+    page.keyboard.press("Enter")
+    page.get_by_text("Enter hours as a number, like 3 or 2.5").first.wait_for()
+    assert not services.marks_of(meeting).exists()
+    assert_no_axe_violations(page)
+
+    # The summary names the box; what was typed is still there to correct.
+    assert page.get_by_role("link", name="Asha Patel: Enter hours as a number").is_visible()
+    hours = page.get_by_role("group", name="Asha Patel").get_by_label("Hours")
+    assert hours.input_value() == "one and a half"
+    hours.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1.5")
+    page.keyboard.press("Enter")
+    page.get_by_text("Register saved.").wait_for()
+    assert dict(services.marks_of(meeting).values_list("status", "duration")) == {
+        "present": timedelta(hours=1.5)
+    }
+    assert "Attended 1 of 1 session held so far: completed" in page.content()
+    page.wait_for_timeout(1000)  # let the message finish fading in before checking contrast
+    assert_no_axe_violations(page)
