@@ -136,6 +136,7 @@ def queue(request):
             "high_risk": [r for r in waiting if r.high_risk],
             "community": [r for r in waiting if not r.high_risk],
             "mine": selectors.allocated_to(request.user),
+            "allocated": selectors.allocated(request.user),
             "may_triage": request.user.has_perm(selectors.TRIAGE),
         },
     )

@@ -14,7 +14,7 @@ from portal.contact.models import SafeContactPlan
 from portal.crypto import blind_lookup
 from portal.localities import Locality
 
-from .models import OPEN_STATUSES, AttemptOutcome, Referral
+from .models import OPEN_STATUSES, AttemptOutcome, Referral, Status
 
 TRIAGE = "referrals.triage_referral"
 WORK_ON = "referrals.work_on_referral"
@@ -49,6 +49,13 @@ def queue(user) -> list[Referral]:
             failed_attempts=Count("attempts", filter=~Q(attempts__outcome=AttemptOutcome.SPOKE)),
         )
         .order_by("created_at", "pk")
+    )
+
+
+def allocated(user) -> list[Referral]:
+    """Referrals with a community worker, of those this person may see."""
+    return list(
+        referrals_visible_to(user).filter(status=Status.ALLOCATED).order_by("created_at", "pk")
     )
 
 
