@@ -328,7 +328,10 @@ REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW = int(
 )
 REFERRALS_POSTCODE_AREAS = dict(
     pair.split(":", 1)
-    for pair in env_list("REFERRALS_POSTCODE_AREAS", "RV1:north,RV2:central,RV3:south")
+    for pair in env_list(
+        "REFERRALS_POSTCODE_AREAS",
+        "RV1:north,RV2:north,RV3:central,RV4:central,RV7:south,RV8:south",
+    )
 )
 if REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW < 1:
     raise ImproperlyConfigured("REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW must be 1+.")

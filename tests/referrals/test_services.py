@@ -1,6 +1,7 @@
 """Referral services: every transition, risk routing, the emails, de-duplication and
 encryption at rest."""
 
+import os
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -351,3 +352,27 @@ def test_every_personal_field_is_encrypted_at_rest(coordinator):
         assert secret not in dump, secret
     assert "fernet:" in dump
     assert Referral.objects.get(pk=referral.pk).details == secrets["details"]
+
+
+def test_the_demo_has_every_source_at_every_step_in_every_locality(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
+    count = Referral.objects.count()
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
+    assert Referral.objects.count() == count
+    referrals = list(Referral.objects.select_related("locality"))
+    assert {r.source for r in referrals} == set(Source.values)
+    for locality in Locality.objects.in_person():
+        here = [r for r in referrals if r.locality == locality]
+        assert {r.status for r in here} >= {
+            Status.NEW,
+            Status.CONTACTING,
+            Status.ALLOCATED,
+            Status.REFERRED_ON,
+            Status.CLOSED,
+        }
+        assert any(r.flagged_for_review for r in here)
+    assert any(r.high_risk for r in referrals) and any(r.senior_review_pending for r in referrals)
+    assert any("repeat" in r.risk_reasons for r in referrals)
