@@ -204,3 +204,17 @@ def test_a_coordinator_allocates_to_a_named_worker_and_sees_earlier_referrals(wo
     )
     assert note.status_code == 302 and fresh.notes.get().text == "First visit booked"
     assert Referral.objects.filter(allocated_to=worker).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ["north coordinator", "south coordinator"])
+def test_a_referrals_plan_is_not_in_the_plans_screens_but_for_superusers(world, person):
+    plan = world["referral"].plan
+    client = world["clients"][person]
+    listing = client.get(reverse("safe_contact_plans:index"))
+    assert listing.status_code == 200 and SECRET not in listing.content.decode()
+    for view in ("inspect", "edit"):
+        response = client.get(reverse(f"safe_contact_plans:{view}", args=[plan.pk]))
+        assert response.status_code == 404 and SECRET not in response.content.decode()
+    listing = world["clients"]["superuser"].get(reverse("safe_contact_plans:index"))
+    assert SECRET in listing.content.decode()
