@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from portal.models import OutboxMessage
 from referrals.models import Referral, Route
-from tests.browser.fixtures import assert_no_axe_violations
+from tests.browser.fixtures import assert_no_axe_violations, sign_in_to_staff_area
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -76,3 +76,40 @@ def test_a_police_referral_with_14_yes_shows_the_high_risk_route(page, settings)
     assert_no_axe_violations(page)
     referral = Referral.objects.get()
     assert referral.route == Route.HIGH_RISK and referral.dash_score == 14
+
+
+def test_a_coordinator_triages_and_offers_community_worker_support(page):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from referrals.models import Status
+    from tests.factories import PASSWORD, UserFactory
+    from tests.referrals import factories
+    from tests.staff import STAFF_TOTP_SECRET
+
+    coordinator = UserFactory(roles=["Coordinator"], localities=["north"])
+    TOTP.activate(coordinator, STAFF_TOTP_SECRET)
+    worker = UserFactory(
+        roles=["Community worker"], localities=["north"], first_name="Wren", last_name="Worker"
+    )
+    referral = factories.referral(plan={"email_is_safe": False})
+    sign_in_to_staff_area(page, coordinator.email, PASSWORD, STAFF_TOTP_SECRET)
+    page.goto("/admin/referrals/")
+    page.get_by_role("link", name=referral.reference).click()
+    expect(page.locator("#safe-contact-plan-title")).to_be_visible()
+    expect(page.locator("#next-window")).to_have_text("Now is inside a safe window.")
+    attempt = page.locator("#attempt-form")
+    expect(attempt.get_by_label("Email")).to_have_count(0)  # not safe: not offered
+    attempt.get_by_label("Phone call").check()
+    attempt.get_by_label("No answer").check()
+    attempt.get_by_role("button", name="Log the attempt").click()
+    expect(page.locator("#status")).to_have_text("Trying to make contact")
+    assert_no_axe_violations(page)
+    decision = page.locator("#decision-form")
+    decision.locator("input[name=outcome][value=community_worker]").check()
+    decision.get_by_label("Community worker (for community worker support)").select_option(
+        str(worker.pk)
+    )
+    decision.get_by_role("button", name="Record the outcome").click()
+    expect(page.locator("#status")).to_contain_text("Community worker support: Wren Worker")
+    referral.refresh_from_db()
+    assert referral.status == Status.ALLOCATED and referral.attempts.count() == 1
