@@ -2,7 +2,7 @@
 
 The header lists the pages shown in menus, and always the training catalogue (a business
 looking for training finds it from every page, whether or not an editor ticked "show in
-menus" on it)."""
+menus" on it) and "Ask for support" (the front door for support, `referrals`)."""
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -17,14 +17,15 @@ CATALOGUE_PAGE_TYPE = ("courses", "TrainingIndexPage")
 
 
 def _cache_key(site: Site) -> str:
-    return f"cms:site-links:{site.pk}"
+    return f"cms:site-links:v2:{site.pk}"
 
 
 def site_links(site: Site | None) -> dict:
-    """{"navigation": [...], "footer": [...], "training": item or None}, each item
-    {"title", "url"}; "training" is the course catalogue."""
+    """{"navigation": [...], "footer": [...], "training": item or None, "support": item or
+    None}, each item {"title", "url"}; "training" is the course catalogue, "support" the
+    form to ask for support."""
     if site is None:
-        return {"navigation": [], "footer": [], "training": None}
+        return {"navigation": [], "footer": [], "training": None, "support": _support()}
     links = cache.get(_cache_key(site))
     if links is None:
         links = _build(site)
@@ -72,7 +73,14 @@ def _build(site: Site) -> dict:
         "navigation": [{"title": page.title, "url": page.relative_url(site)} for page in menu],
         "footer": footer,
         "training": training,
+        "support": _support(),
     }
+
+
+def _support() -> dict | None:
+    if not apps.is_installed("referrals"):
+        return None
+    return {"title": "Ask for support", "url": reverse("referrals:ask")}
 
 
 def _catalogue_type() -> ContentType | None:

@@ -30,5 +30,7 @@ def portal(request):
         "portal_footer_links": SimpleLazyObject(lambda: links()["footer"]),
         # The course catalogue ({"title", "url"}) or None: the home page points to it.
         "portal_training": SimpleLazyObject(lambda: links().get("training")),
+        # The form to ask for support ({"title", "url"}): the header and "Get help now".
+        "portal_support": SimpleLazyObject(lambda: links().get("support")),
         "helpline": SimpleLazyObject(lambda: selectors.helpline(request)),
     }

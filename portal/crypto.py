@@ -9,7 +9,8 @@ decrypting, or look it up through a blind index.
 
 Blind index. `BlindIndexField(source="email", kind="email")` holds HMAC-SHA256 (hex) of the
 source field's value, normalised for its kind (`NORMALISERS`: an email is stripped and
-lower-cased; a phone number keeps its digits, +44 read as 0). The HMAC key is derived from
+lower-cased; a phone number keeps its digits, +44 read as 0; an identity, a name with a
+date of birth, ignores case and spacing). The HMAC key is derived from
 BLIND_INDEX_KEYS (newest first), and the kind is part of what is signed, so an email and a
 phone number never share an index. Contract:
 
@@ -150,7 +151,16 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
-NORMALISERS: dict[str, Callable[[str], str]] = {"email": normalise_email, "phone": normalise_phone}
+def normalise_identity(value: str) -> str:
+    """A name with a date of birth ("name|YYYY-MM-DD"): case and spacing do not count."""
+    return " ".join(value.casefold().split())
+
+
+NORMALISERS: dict[str, Callable[[str], str]] = {
+    "email": normalise_email,
+    "phone": normalise_phone,
+    "identity": normalise_identity,
+}
 
 
 @lru_cache(maxsize=4)

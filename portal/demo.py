@@ -27,10 +27,12 @@ DEMO_STAFF = [
     ("facilitator@portal.example.org.uk", "Fay", "Facilitator", "Programme facilitator"),
     (f"volunteers@{COUNCIL_DOMAIN}", "Vic", "Volunteers", "Volunteer coordinator"),
     (f"commissioner@{COUNCIL_DOMAIN}", "Cal", "Commissioner", "Commissioner"),
+    (f"worker@{COUNCIL_DOMAIN}", "Wren", "Worker", "Community worker"),
 ]
-# Assigned to every locality, online included (the demo coordinator coordinates everything;
-# the demo trainer sees the sessions they train, assigned in courses/demo.py).
-LOCALITY_ROLES = {"Coordinator"}
+# Assigned to every locality, online included (the demo coordinator coordinates everything,
+# the demo community worker can be allocated anywhere; the demo trainer sees the sessions
+# they train, assigned in courses/demo.py).
+LOCALITY_ROLES = {"Coordinator", "Community worker"}
 DEMO_PEOPLE = [
     ("member@business.example.com", "Bea", "Business", "Northgate Logistics Ltd", True),
     ("public@example.com", "Pat", "Public", None, False),

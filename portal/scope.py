@@ -23,7 +23,13 @@ from portal.localities import StaffAssignment
 
 FIGURES_ONLY = "Commissioner"
 # The roles that see records (people, bookings, registers) within their assignments.
-RECORD_ROLES = {"Coordinator", "Trainer", "Programme facilitator", "Volunteer coordinator"}
+RECORD_ROLES = {
+    "Coordinator",
+    "Trainer",
+    "Programme facilitator",
+    "Volunteer coordinator",
+    "Community worker",
+}
 
 
 def sees_everything(user) -> bool:

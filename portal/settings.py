@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "courses",
     "volunteers",
     "programmes",
+    "referrals",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -320,6 +321,27 @@ DISCREET_SUBJECT = os.environ.get("DISCREET_SUBJECT", "Your appointment")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "")
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Referrals (the front door for support). High-risk cases go to the MARAC and IDVA route,
+# whose contact the forms show; a referral is flagged for review after this many failed
+# contact attempts; postcode areas ("RV1:north,RV2:central") choose a locality from a postcode.
+REFERRALS_HIGH_RISK_NAME = os.environ.get("REFERRALS_HIGH_RISK_NAME", "the MARAC and IDVA service")
+REFERRALS_HIGH_RISK_PHONE = os.environ.get("REFERRALS_HIGH_RISK_PHONE", "01632 960 100")
+REFERRALS_HIGH_RISK_EMAIL = os.environ.get(
+    "REFERRALS_HIGH_RISK_EMAIL", "marac@council.example.gov.uk"
+)
+REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW = int(
+    os.environ.get("REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW", "3")
+)
+REFERRALS_POSTCODE_AREAS = dict(
+    pair.split(":", 1)
+    for pair in env_list(
+        "REFERRALS_POSTCODE_AREAS",
+        "RV1:north,RV2:north,RV3:central,RV4:central,RV7:south,RV8:south",
+    )
+)
+if REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW < 1:
+    raise ImproperlyConfigured("REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW must be 1+.")
 
 # Stripe
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")

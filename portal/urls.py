@@ -37,6 +37,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("calendars/private/<token:token>.ics", calendar_views.personal_feed, name="calendar_feed"),
     path("training/", include("courses.urls")),
+    path("support/", include("referrals.urls")),
     path("payments/", include("portal.payments.urls")),
     path("attendance/", include("portal.attendance.urls")),
     path("", include("cms.urls")),

@@ -12,6 +12,8 @@ STAFF_ROLES = (
     "Programme facilitator",
     "Volunteer coordinator",
     "Commissioner",
+    # Works on the referrals allocated to them (referrals migration 0002 makes the role).
+    "Community worker",
 )
 
 

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal import audit, sms
 from portal.contact.models import WEEKDAYS, SafeContactPlan
 from portal.crypto import blind_lookup
+
+# Plans an app keeps behind its own scoped screens (the plan of a referral's person is seen
+# only by those the referral's scope allows): the staff area's plans listing, and its
+# inspect and edit views, leave them out for everyone but superusers (a 404, as for none).
+_kept_elsewhere: list[Callable[[], QuerySet]] = []
+
+
+def keep_elsewhere(plan_ids: Callable[[], QuerySet]) -> None:
+    """For an app's ready(): `plan_ids()` gives the pks of the plans its screens keep."""
+    _kept_elsewhere.append(plan_ids)
+
+
+def plans_listed_for(user) -> QuerySet:
+    """The plans the staff area's plans screens may show this member of staff."""
+    plans = SafeContactPlan.objects.all()
+    if user.is_superuser:
+        return plans
+    for plan_ids in _kept_elsewhere:
+        plans = plans.exclude(pk__in=plan_ids())
+    return plans
 
 
 def plan_of(user) -> SafeContactPlan | None:

@@ -1,8 +1,12 @@
 """Safe-contact plans in the staff area (imported by `portal.apps`, since `portal` keeps no
 wagtail_hooks of its own). Who: superusers and the roles that contact people (coordinators,
 programme facilitators, volunteer coordinators: portal migration 0007), by model permission.
-Every look is audited: the listing, each plan shown, each edit form; every save too."""
+Every look is audited: the listing, each plan shown, each edit form; every save too. Plans
+an app keeps behind its own scoped screens (`selectors.keep_elsewhere`: referrals) are left
+out of these screens for everyone but superusers."""
 
+from django.contrib.admin.utils import unquote
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.views.generic.models import CreateView, EditView, IndexView, InspectView
@@ -11,7 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from portal import audit
 from portal.contact.forms import StaffPlanForm
 from portal.contact.models import SafeContactPlan
-from portal.contact.selectors import plan_for_staff
+from portal.contact.selectors import plan_for_staff, plans_listed_for
 
 FORM_FIELDS = [
     "user",
@@ -41,9 +45,15 @@ FORM_FIELDS = [
 class PlanIndexView(audit.AuditedListingMixin, IndexView):
     audit_model = SafeContactPlan
 
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(pk__in=plans_listed_for(self.request.user))
+
 
 class PlanInspectView(InspectView):
     template_name = "portal/contact/admin/inspect.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(plans_listed_for(self.request.user), pk=unquote(str(self.pk)))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -67,7 +77,8 @@ class PlanCreateView(AuditedSaveMixin, CreateView):
 
 
 class PlanEditView(AuditedSaveMixin, audit.AuditedObjectViewMixin, EditView):
-    pass
+    def get_queryset(self):
+        return plans_listed_for(self.request.user)
 
 
 class SafeContactPlanViewSet(ModelViewSet):

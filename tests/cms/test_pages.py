@@ -55,6 +55,8 @@ def test_every_public_page_renders_with_get_help_now(client, demo_site, url):
     assert 'id="get-help-now"' in html
     assert "0808 2000 247" in html and "press 55" in html
     assert 'href="/exit/"' in html
+    # Asking for support: in the header and under "Get help now".
+    assert html.count('href="/support/"') == 2
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)

@@ -180,6 +180,8 @@ ROLE_PERMISSIONS = {
         "payments.view_payment",
         "payments.view_refund",
         *PLANS,
+        "referrals.triage_referral",
+        "referrals.work_on_referral",
         "reports.view_reports",
         "wagtailadmin.access_admin",
     },
@@ -191,6 +193,8 @@ ROLE_PERMISSIONS = {
     },
     "Programme facilitator": {*PLANS, "wagtailadmin.access_admin"},
     "Volunteer coordinator": {*PLANS, "wagtailadmin.access_admin"},
+    # Only the referrals allocated to them, through the referral screens (not the plans list).
+    "Community worker": {"referrals.work_on_referral", "wagtailadmin.access_admin"},
     # Figures, not individual records: the reports, and what they are counted by.
     "Commissioner": {
         "accounts.view_organisation",

@@ -32,6 +32,7 @@ def test_seed_demo_is_idempotent_and_covers_every_role_and_sector(settings):
         "Programme facilitator",
         "Volunteer coordinator",
         "Commissioner",
+        "Community worker",
     }
     assert set(Organisation.objects.values_list("sector", flat=True)) == set(Sector.values)
     # The demo staff still see what they saw before staff scope: the coordinator every

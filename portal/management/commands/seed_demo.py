@@ -11,7 +11,7 @@ from django.db import transaction
 from portal import demo
 
 # Apps add demo content in `<app>/demo.py` with a `seed()` function, run in this order.
-DEMO_APPS = ["cms", "courses", "volunteers", "programmes"]
+DEMO_APPS = ["cms", "courses", "volunteers", "programmes", "referrals"]
 
 
 class Command(BaseCommand):

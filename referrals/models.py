@@ -1,0 +1,265 @@
+"""Referrals: a person asking for support (for themselves or someone they know), or a
+professional asking on their behalf, and what the service does with it.
+
+Everything a referral says about a person is encrypted at rest (`portal.crypto`): their
+name, email and phone live on their `SafeContactPlan` (with blind indexes), and every
+detail, free text and answer here is an `EncryptedTextField`. What stays plain is what the
+queue, the scope and the reports must filter on: the kind, source, locality, status, risk
+level and route, the reasons for a flag (codes), the people involved on the staff side, and
+times. A name with a date of birth has a blind index of its own (`identity_index`), so a
+second referral for someone already known is found without decrypting anything.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from portal.crypto import BlindIndexField, EncryptedTextField
+
+from . import dash
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "S" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
+
+
+class Kind(models.TextChoices):
+    SELF = "self", "Asked for support (self or someone they know)"
+    PROFESSIONAL = "professional", "Professional referral"
+
+
+class Source(models.TextChoices):
+    SELF = "self", "The person themself"
+    FRIEND_FAMILY = "friend_family", "A friend or family member"
+    POLICE = "police", "Police report"
+    SCHOOL = "school", "Operation Encompass (school)"
+    GP = "gp", "GP practice or Primary Care Network"
+    MENTAL_HEALTH = "mental_health", "Mental health or community link worker"
+    HOUSING = "housing", "Housing"
+    OTHER = "other", "Another agency"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "Waiting for first contact"
+    CONTACTING = "contacting", "Trying to make contact"
+    ALLOCATED = "allocated", "Community worker support"
+    REFERRED_ON = "referred_on", "Offered another service"
+    HIGH_RISK = "high_risk", "Passed to the MARAC and IDVA route"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES = (Status.NEW, Status.CONTACTING)
+
+
+class Route(models.TextChoices):
+    COMMUNITY = "community", "Community"
+    HIGH_RISK = "high_risk", "High risk: MARAC and IDVA"
+
+
+class Outcome(models.TextChoices):
+    COMMUNITY_WORKER = "community_worker", "Community worker support"
+    COUNSELLING_INDIVIDUAL = "counselling_individual", "Counselling (individual)"
+    COUNSELLING_FAMILY = "counselling_family", "Counselling (whole family)"
+    PROGRAMME = "programme", "A recovery programme (its locality's waiting list)"
+    DROP_IN = "drop_in", "Drop-in information"
+    SIGNPOST = "signpost", "Signposted elsewhere"
+    HIGH_RISK = "high_risk", "Passed to the MARAC and IDVA route"
+    CLOSED = "closed", "Closed with a reason"
+
+
+class Referral(models.Model):
+    reference = models.CharField(max_length=12, unique=True, default=new_reference)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    locality = models.ForeignKey(
+        "portal.Locality", on_delete=models.PROTECT, related_name="referrals"
+    )
+    plan = models.OneToOneField(
+        "portal.SafeContactPlan",
+        on_delete=models.PROTECT,
+        related_name="referral",
+        help_text="The person's name, email, phone and how they may be contacted.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    route = models.CharField(max_length=20, choices=Route.choices, default=Route.COMMUNITY)
+    risk_level = models.CharField(
+        max_length=10, choices=[(level, label) for level, label in dash.LEVEL_LABELS.items()]
+    )
+    risk_reasons = models.JSONField(default=list, blank=True)  # codes of dash.REASONS
+
+    # About the person (encrypted).
+    date_of_birth = EncryptedTextField(blank=True)  # ISO date
+    identity = EncryptedTextField(blank=True, editable=False)  # "name|date of birth"
+    identity_index = BlindIndexField(source="identity", kind="identity")
+    postcode = EncryptedTextField(blank=True)
+    help_wanted = EncryptedTextField(blank=True)
+    access_needs = EncryptedTextField(blank=True)
+    childcare_needs = EncryptedTextField(blank=True)
+    details = EncryptedTextField(blank=True, help_text="What prompted it, in their words.")
+
+    # Who asked, when it was not the person (encrypted).
+    referrer_name = EncryptedTextField(blank=True)
+    referrer_role = EncryptedTextField(blank=True)
+    referrer_agency = EncryptedTextField(blank=True)
+    referrer_email = EncryptedTextField(blank=True)
+    referrer_email_index = BlindIndexField(source="referrer_email", kind="email")
+    referrer_phone = EncryptedTextField(blank=True)
+
+    # Consent, and the lawful basis when it was not given (a senior reviews it).
+    consent_given = models.BooleanField(null=True)
+    lawful_basis = EncryptedTextField(blank=True)
+    senior_review_due_at = models.DateTimeField(null=True, blank=True)
+    senior_reviewed_at = models.DateTimeField(null=True, blank=True)
+    senior_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Source details and risk (encrypted).
+    police_risk = EncryptedTextField(blank=True)
+    school_name = EncryptedTextField(blank=True)
+    school_told = models.BooleanField(null=True)
+    dash_answers = EncryptedTextField(blank=True)  # JSON {"1": "yes", ...}
+    judgement = EncryptedTextField(blank=True)
+    incidents_last_year = EncryptedTextField(blank=True)
+
+    # Triage.
+    flagged_for_review = models.BooleanField(default=False)
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocated_referrals",
+    )
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    outcome_reason = EncryptedTextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        permissions = [
+            ("triage_referral", "Can triage referrals in their localities"),
+            ("work_on_referral", "Can work on referrals allocated to them"),
+        ]
+
+    def __str__(self):
+        # No personal data: names the referral in logs and Wagtail's action log.
+        return f"Referral {self.reference}"
+
+    @property
+    def high_risk(self) -> bool:
+        return self.route == Route.HIGH_RISK
+
+    @property
+    def answers(self) -> dict[int, str]:
+        """The DASH checklist's answers by question number (none: not completed)."""
+        return {int(k): v for k, v in json.loads(self.dash_answers or "{}").items()}
+
+    @property
+    def dash_score(self) -> int | None:
+        return dash.score(self.answers) if self.dash_answers else None
+
+    @property
+    def risk_reason_labels(self) -> list[str]:
+        return [dash.REASONS[code] for code in self.risk_reasons if code in dash.REASONS]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def senior_review_pending(self) -> bool:
+        return self.senior_review_due_at is not None and self.senior_reviewed_at is None
+
+    def days_waiting(self, now=None) -> int:
+        return ((now or timezone.now()) - self.created_at).days
+
+
+class AttemptChannel(models.TextChoices):
+    PHONE_CALL = "phone_call", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+# Which plan flag makes each channel safe.
+CHANNEL_FLAGS = {
+    AttemptChannel.PHONE_CALL: "phone_call_is_safe",
+    AttemptChannel.TEXT: "text_is_safe",
+    AttemptChannel.EMAIL: "email_is_safe",
+    AttemptChannel.LETTER: "letter_is_safe",
+}
+
+
+class AttemptOutcome(models.TextChoices):
+    SPOKE = "spoke", "Spoke to them"
+    NO_ANSWER = "no_answer", "No answer"
+    VOICEMAIL = "voicemail", "Voicemail left as agreed"
+    NOT_SAFE = "not_safe", "Not safe to talk"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
+class ContactAttempt(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attempts")
+    channel = models.CharField(max_length=20, choices=AttemptChannel.choices)
+    outcome = models.CharField(max_length=20, choices=AttemptOutcome.choices)
+    at = models.DateTimeField(default=timezone.now)
+    inside_safe_window = models.BooleanField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Contact attempt #{self.pk}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome == AttemptOutcome.SPOKE
+
+
+class CaseNote(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Case note #{self.pk}"
+
+
+class Handover(models.Model):
+    """A change of community worker or of locality, with the reason for it."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="handovers")
+    from_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_locality = models.ForeignKey("portal.Locality", on_delete=models.PROTECT, related_name="+")
+    to_locality = models.ForeignKey("portal.Locality", on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"Handover #{self.pk}"
