@@ -171,8 +171,14 @@ class Session(PlaceOffering):
             ("report_training_by_sector", "Can see the report: people trained by sector"),
             ("report_training_by_audience", "Can see the report: people trained by audience"),
             ("report_training_by_month", "Can see the report: people trained by month"),
-            ("report_attendance_by_session", "Can see the report: attendance by session"),
-            ("report_attendance_by_course", "Can see the report: attendance by course"),
+            (
+                "report_attendance_by_session",
+                "Can see the report: each session's attendance and no-shows",
+            ),
+            (
+                "report_attendance_by_course",
+                "Can see the report: attendance and no-shows by course",
+            ),
             ("report_training_income", "Can see the report: training income"),
             ("report_training_feedback", "Can see the report: feedback scores by course"),
         ]

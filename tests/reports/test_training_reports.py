@@ -420,3 +420,14 @@ def test_report_queries_do_not_grow_with_rows(
         services.submit_feedback(services.feedback_token(mark), rating=3)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_an_administrator_gives_or_takes_one_report_in_wagtails_group_editor(staff_client):
+    from django.contrib.auth.models import Group
+
+    client = staff_client(UserFactory(is_superuser=True))
+    trainers = Group.objects.get(name="Trainer")
+    page = client.get(reverse("wagtailusers_groups:edit", args=[trainers.pk])).text
+    assert "Can see the report: training income" in page
+    # Wagtail takes a model's name off the end of a label ("... by session" would lose it).
+    assert "Can see the report: each session&#x27;s attendance and no-shows" in page
