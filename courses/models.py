@@ -165,6 +165,23 @@ class Session(PlaceOffering):
 
     class Meta:
         ordering = ["starts_at", "pk"]
+        # One per training report (courses/reports.py), granted to roles by the migrations
+        # and editable per group in the staff area.
+        permissions = [
+            ("report_training_by_sector", "Can see the report: people trained by sector"),
+            ("report_training_by_audience", "Can see the report: people trained by audience"),
+            ("report_training_by_month", "Can see the report: people trained by month"),
+            (
+                "report_attendance_by_session",
+                "Can see the report: each session's attendance and no-shows",
+            ),
+            (
+                "report_attendance_by_course",
+                "Can see the report: attendance and no-shows by course",
+            ),
+            ("report_training_income", "Can see the report: training income"),
+            ("report_training_feedback", "Can see the report: feedback scores by course"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="ends_after_start"

@@ -1,9 +1,11 @@
-"""The service's reports in the staff area, each with XLSX and CSV export."""
+"""The service's reports in the staff area, each with XLSX and CSV export. Each report is
+open to those holding its own permission (a 404 for anyone else); what they see, on
+screen and in both exports, is its rows for them with small numbers suppressed."""
 
 from datetime import datetime
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django_filters import DateFromToRangeFilter
@@ -13,14 +15,8 @@ from wagtail.admin.views.reports import ReportView
 
 from portal import audit
 from portal.reports.models import ServiceReports
-from portal.reports.registry import Percent, all_reports, report_by_slug
-
-PERMISSION = "reports.view_reports"
-
-
-def _check(user) -> None:
-    if not user.has_perm(PERMISSION):
-        raise PermissionDenied
+from portal.reports.registry import Percent, report_for, reports_for
+from portal.reports.suppression import Hidden
 
 
 class DateRangeFilterSet(WagtailFilterSet):
@@ -28,12 +24,14 @@ class DateRangeFilterSet(WagtailFilterSet):
 
 
 def report_index(request):
-    _check(request.user)
+    reports = reports_for(request.user)
+    if not reports:
+        raise Http404("No reports.")
     return render(
         request,
         "reports/index.html",
         {
-            "reports": all_reports(),
+            "reports": reports,
             "header_title": "Service reports",
             "page_title": "Service reports",
         },
@@ -51,10 +49,12 @@ class ServiceReportView(audit.AuditedListingMixin, ReportView):
         return {"report": self.report.slug}
 
     header_icon = "table"
+    results_template_name = "reports/report_results.html"
     filterset_class = DateRangeFilterSet
     paginate_by = 100
     # Rates export as numbers, not as the text "75%"; times as the clock in London read them
-    # (Wagtail's default writes UTC into XLSX, an hour out all summer).
+    # (Wagtail's default writes UTC into XLSX, an hour out all summer); a suppressed figure
+    # as its words ("fewer than 5"), in a text cell.
     custom_value_preprocess = {
         **ReportView.custom_value_preprocess,
         datetime: {
@@ -66,19 +66,16 @@ class ServiceReportView(audit.AuditedListingMixin, ReportView):
             ReportView.FORMAT_XLSX: lambda rate: rate.fraction,
             ReportView.FORMAT_CSV: lambda rate: rate.points,
         },
+        Hidden: {ReportView.FORMAT_XLSX: str, ReportView.FORMAT_CSV: str},
     }
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.report = report_by_slug(kwargs["slug"])
+        self.report = report_for(request.user, kwargs["slug"])
         self.list_export = [key for key, _ in self.report.columns]
         self.export_headings = dict(self.report.columns)
         self.columns = [Column(key, label=heading) for key, heading in self.report.columns]
         self.export_filename = self.report.slug
-
-    def dispatch(self, request, *args, **kwargs):
-        _check(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
         cells = super().generate_xlsx_row(worksheet, row_dict, date_format=date_format)
@@ -113,7 +110,7 @@ class ServiceReportView(audit.AuditedListingMixin, ReportView):
         return None, None
 
     def get_filtered_queryset(self):
-        return list(self.report.rows(*self.date_range(), user=self.request.user))
+        return self.report.shown_rows(*self.date_range(), user=self.request.user)
 
     def get_breadcrumbs_items(self):
         return [

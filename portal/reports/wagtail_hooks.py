@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from portal.reports import views
+from portal.reports.registry import reports_for
 
 
 @hooks.register("register_admin_urls")
@@ -19,7 +20,7 @@ def register_admin_urls():
 
 class ServiceReportsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(views.PERMISSION)
+        return bool(reports_for(request.user))
 
 
 @hooks.register("register_reports_menu_item")

@@ -140,6 +140,19 @@ def test_every_staff_role_exists_and_may_open_the_staff_area():
 
 # The roles that contact people keep their safe-contact plans.
 PLANS = {f"portal.{action}_safecontactplan" for action in ("add", "change", "view")}
+# A permission per training report; trainers see attendance and feedback (their sessions').
+TRAINER_REPORTS = {
+    "courses.report_attendance_by_session",
+    "courses.report_attendance_by_course",
+    "courses.report_training_feedback",
+}
+TRAINING_REPORTS = {
+    *TRAINER_REPORTS,
+    "courses.report_training_by_sector",
+    "courses.report_training_by_audience",
+    "courses.report_training_by_month",
+    "courses.report_training_income",
+}
 ROLE_PERMISSIONS = {
     "Editor": {
         *(
@@ -182,13 +195,14 @@ ROLE_PERMISSIONS = {
         *PLANS,
         "referrals.triage_referral",
         "referrals.work_on_referral",
-        "reports.view_reports",
+        *TRAINING_REPORTS,
         "wagtailadmin.access_admin",
     },
     "Trainer": {
         "courses.view_attendee",
         "courses.view_booking",
         "courses.view_session",
+        *TRAINER_REPORTS,
         "wagtailadmin.access_admin",
     },
     "Programme facilitator": {*PLANS, "wagtailadmin.access_admin"},
@@ -202,7 +216,7 @@ ROLE_PERMISSIONS = {
         "courses.view_cancellationpolicy",
         "courses.view_invoices",
         "courses.view_session",
-        "reports.view_reports",
+        *TRAINING_REPORTS,
         "wagtailadmin.access_admin",
     },
 }
@@ -224,7 +238,7 @@ def test_commissioners_cannot_open_bookings_payments_or_refunds():
     commissioner = UserFactory(roles=["Commissioner"])
     for permission in ["courses.view_booking", "payments.view_payment", "payments.view_refund"]:
         assert not commissioner.has_perm(permission)
-    assert commissioner.has_perm("reports.view_reports")
+    assert all(commissioner.has_perm(report) for report in TRAINING_REPORTS)
 
 
 def test_wagtails_default_editors_group_is_gone_and_moderators_sign_pages_off():

@@ -1,5 +1,7 @@
 import csv
+import dataclasses
 import io
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -18,6 +20,7 @@ from portal.attendance import services
 from portal.attendance.models import FeedbackResponse
 from portal.payments.models import Payment
 from portal.places import HoldingStatus
+from portal.reports import registry
 from portal.reports.registry import Percent
 from tests.attendance import factories
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -99,18 +102,18 @@ def test_people_trained_by_sector_audience_and_month(figures):
     assert reports.trained_by_sector() == [
         {"sector": "Business", "places": 2, "people": 2},
         {"sector": "Individual (no organisation)", "places": 1, "people": 1},
+        {"sector": "Total", "places": 3, "people": 3},
     ]
     assert reports.trained_by_audience() == [
         {"audience": "Business", "places": 2, "people": 2},
         {"audience": "Member of the public", "places": 1, "people": 1},
+        {"audience": "Total", "places": 3, "people": 3},
     ]
-    (month,) = [
-        {k: v for k, v in row.items() if k != "month_start"} for row in reports.trained_by_month()
-    ] or [None]
-    assert month["places"] == 3
+    month, total = reports.trained_by_month()
+    assert (month["places"], total) == (3, {"month": "Total", "places": 3, "people": 3})
     # Reports filter by the date in Europe/London: a UTC date is a day out late on summer nights.
     tomorrow = timezone.localdate(figures["a"].starts_at) + timedelta(days=1)
-    assert reports.trained_by_sector(date_from=tomorrow) == []
+    assert reports.trained_by_sector(date_from=tomorrow) == []  # no total row for nothing
 
 
 def test_attendance_and_no_show_rates(figures):
@@ -190,41 +193,149 @@ REPORTS = [
 ]
 
 
+TRAINER_REPORTS = ["attendance-by-session", "attendance-by-course", "training-feedback"]
+
+
 @pytest.mark.parametrize("role", ["Commissioner", "Coordinator"])
 def test_commissioners_and_coordinators_see_every_report(staff_client, figures, role):
     client = staff_client(UserFactory(roles=[role]))
     index = client.get(reverse("service_reports"))
     assert index.status_code == 200
     for slug in REPORTS:
+        assert reverse("service_report", args=[slug]) in index.text
         response = client.get(reverse("service_report", args=[slug]))
         assert response.status_code == 200, slug
 
 
-@pytest.mark.parametrize("role", ["Trainer", "Editor"])
-def test_other_staff_do_not_see_the_reports(staff_client, figures, role):
+def test_trainers_see_attendance_and_feedback_only(staff_client, figures):
+    """Each report has its own permission: a trainer's are attendance and feedback, not
+    who was trained by sector or what was paid (a 404, as for no such report)."""
+    client = staff_client(UserFactory(roles=["Trainer"]))
+    index = client.get(reverse("service_reports")).text
+    for slug in REPORTS:
+        url = reverse("service_report", args=[slug])
+        expected = 200 if slug in TRAINER_REPORTS else 404
+        assert client.get(url).status_code == expected, slug
+        assert client.get(url, {"export": "csv"}).status_code == expected, slug
+        assert (url in index) == (slug in TRAINER_REPORTS), slug
+
+
+@pytest.mark.parametrize("role", ["Editor", "Programme facilitator", "Volunteer coordinator"])
+def test_other_staff_see_no_report_and_no_menu_item(staff_client, figures, role):
     client = staff_client(UserFactory(roles=[role]))
-    assert client.get(reverse("service_reports")).status_code != 200
-    assert client.get(reverse("service_report", args=[REPORTS[0]])).status_code != 200
-    assert not client.get(reverse("service_report", args=[REPORTS[0]])).content.count(b"Business")
+    assert client.get(reverse("service_reports")).status_code == 404
+    response = client.get(reverse("service_report", args=[REPORTS[0]]))
+    assert response.status_code == 404
+    assert b"Business" not in response.content
+    assert reverse("service_reports") not in client.get(reverse("wagtailadmin_home")).text
 
 
-def test_reports_export_as_xlsx_and_csv(staff_client, figures):
+def test_every_report_counts_only_the_requesting_users_scope(figures):
+    """Every registered report, not only the training ones checked by hand: with data in
+    every report, a coordinator assigned to nothing and a trainer who trains nothing count
+    nothing, while a commissioner counts the whole service."""
+    commissioner = UserFactory(roles=["Commissioner"])
+    nobodys = [UserFactory(roles=["Coordinator"], localities=[]), UserFactory(roles=["Trainer"])]
+    for report in registry.all_reports():
+        assert report.shown_rows(None, None, user=commissioner), report.slug
+        for user in nobodys:
+            assert report.shown_rows(None, None, user=user) == [], (report.slug, user)
+
+
+def test_every_report_declares_a_permission_that_exists(monkeypatch):
+    assert registry.check_permissions_are_declared() == []
+    typo = dataclasses.replace(
+        registry._reports["training-income"],
+        slug="typo",
+        permission="courses.report_trainig_income",
+    )
+    monkeypatch.setitem(registry._reports, "typo", typo)
+    (error,) = registry.check_permissions_are_declared()
+    assert error.id == "reports.E001" and "typo" in error.msg
+
+
+def _xlsx(response) -> list[tuple]:
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+def _csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_exports_show_suppressed_counts_never_the_numbers(staff_client, figures):
+    """2 in Business, 1 individual, 3 in all: every count is from 1 to 4."""
     client = staff_client(UserFactory(roles=["Commissioner"]))
     url = reverse("service_report", args=["training-by-sector"])
-    response = client.get(url, {"export": "xlsx"})
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = _xlsx(client.get(url, {"export": "xlsx"}))
     assert rows[0] == ("Sector", "Places attended", "Different people (by email)")
-    assert rows[1] == ("Business", 2, 2)
-    response = client.get(url, {"export": "csv"})
-    text = b"".join(response.streaming_content).decode()
-    assert list(csv.reader(io.StringIO(text)))[1] == ["Business", "2", "2"]
+    assert rows[1:] == [
+        ("Business", "fewer than 5", "fewer than 5"),
+        ("Individual (no organisation)", "fewer than 5", "fewer than 5"),
+        ("Total", "fewer than 5", "fewer than 5"),
+    ]
+    assert _csv(client.get(url, {"export": "csv"}))[1] == [
+        "Business",
+        "fewer than 5",
+        "fewer than 5",
+    ]
+    screen = client.get(url).text
+    assert "fewer than 5" in screen and "<td>2</td>" not in screen.replace(" ", "")
 
 
-def test_rates_export_as_numbers_not_text(staff_client, figures):
+@pytest.fixture
+def twenty_marked(course_page, trainer):
+    """One session, twenty people marked: 15 present, 2 late, 3 absent."""
+    session = factories.session(course_page, trainers=[trainer], starts_in=timedelta(days=-3))
+    people = [(f"Person {i}", f"person{i}@example.com", None) for i in range(20)]
+    booking = factories.booking(session, UserFactory(), people=people)
+    marks = ["present"] * 15 + ["late"] * 2 + ["absent"] * 3
+    attendees = booking.attendees.order_by("pk")
+    services.take_register(
+        session, {a.pk: mark for a, mark in zip(attendees, marks, strict=True)}, by=trainer
+    )
+    return session
+
+
+def test_a_hidden_count_hides_what_is_worked_out_from_it_on_screen_and_in_exports(
+    staff_client, twenty_marked
+):
+    """Late (2) and absent (3) are fewer than 5; together they are 5, so with present and the
+    total shown neither can be worked out. Both rates would give them away: hidden."""
+    client = staff_client(UserFactory(roles=["Commissioner"]))
+    url = reverse("service_report", args=["attendance-by-session"])
+    expected = {
+        "Booked now": "20",
+        "Marked": "20",
+        "Present": "15",
+        "Late": "fewer than 5",
+        "Absent": "fewer than 5",
+        "Apologies": "0",
+        "Attendance rate % (present or late)": "hidden",
+        "No-show rate % (absent without apologies)": "hidden",
+    }
+    (row,) = csv.DictReader(
+        io.StringIO(b"".join(client.get(url, {"export": "csv"}).streaming_content).decode())
+    )
+    assert {key: row[key] for key in expected} == expected
+    heading, values = _xlsx(client.get(url, {"export": "xlsx"}))
+    xlsx = dict(zip(heading, values, strict=True))
+    assert {key: str(xlsx[key]) for key in expected} == expected
+    table = client.get(url).text.split("<tbody>")[1].split("</tbody>")[0]
+    cells = re.findall(r"<td[^>]*>\s*(.*?)\s*</td>", table, re.S)
+    assert cells[2:] == list(expected.values())
+
+
+def test_rates_export_as_numbers_not_text(staff_client, course_page, trainer):
     """75% is the number 0.75 shown as a percentage in XLSX, and 75 in CSV (its heading says
-    "%"); a session with no one marked has an empty cell, not 0."""
+    "%"). Twenty marked: 15 present and 5 absent, so no count is suppressed."""
+    session = factories.session(course_page, trainers=[trainer], starts_in=timedelta(days=-3))
+    people = [(f"Person {i}", f"person{i}@example.com", None) for i in range(20)]
+    attendees = factories.booking(session, UserFactory(), people=people).attendees.order_by("pk")
+    marks = ["present"] * 15 + ["absent"] * 5
+    services.take_register(
+        session, {a.pk: mark for a, mark in zip(attendees, marks, strict=True)}, by=trainer
+    )
     client = staff_client(UserFactory(roles=["Commissioner"]))
     url = reverse("service_report", args=["attendance-by-session"])
     response = client.get(url, {"export": "xlsx"})
@@ -235,8 +346,12 @@ def test_rates_export_as_numbers_not_text(staff_client, figures):
     first = sheet.cell(row=2, column=rate)
     assert (first.value, first.data_type, first.number_format) == (0.75, "n", "0%")
     assert sheet.cell(row=2, column=no_show).value == 0.25
-    response = client.get(url, {"export": "csv"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert sheet.cell(row=2, column=heading.index("Present") + 1).value == 15
+    rows = list(
+        csv.DictReader(
+            io.StringIO(b"".join(client.get(url, {"export": "csv"}).streaming_content).decode())
+        )
+    )
     assert rows[0]["Attendance rate % (present or late)"] == "75"
     assert rows[0]["No-show rate % (absent without apologies)"] == "25"
     # On screen the rate reads as a percentage.
@@ -270,6 +385,7 @@ def test_council_staff_who_booked_as_themselves_count_as_council_not_individual(
         {"sector": "Business", "places": 2, "people": 2},
         {"sector": "Council", "places": 1, "people": 1},
         {"sector": "Individual (no organisation)", "places": 1, "people": 1},
+        {"sector": "Total", "places": 4, "people": 4},
     ]
 
 
@@ -304,3 +420,14 @@ def test_report_queries_do_not_grow_with_rows(
         services.submit_feedback(services.feedback_token(mark), rating=3)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_an_administrator_gives_or_takes_one_report_in_wagtails_group_editor(staff_client):
+    from django.contrib.auth.models import Group
+
+    client = staff_client(UserFactory(is_superuser=True))
+    trainers = Group.objects.get(name="Trainer")
+    page = client.get(reverse("wagtailusers_groups:edit", args=[trainers.pk])).text
+    assert "Can see the report: training income" in page
+    # Wagtail takes a model's name off the end of a label ("... by session" would lose it).
+    assert "Can see the report: each session&#x27;s attendance and no-shows" in page

@@ -1,8 +1,9 @@
-"""Training figures for commissioners (registered with portal.reports).
+"""The rows of the training reports (registered in courses.reports).
 
-"Trained" means marked present or late on a session's register. Each report is one query
-whatever the number of sessions, bookings or marks, and counts only the sessions in the
-requesting user's scope (`user=`, see `_sessions_of`).
+"Trained" means marked present or late on a session's register. Each report is one or two
+queries whatever the number of sessions, bookings or marks, and counts only the sessions in
+the requesting user's scope (`user=`, see `_sessions_of`). Counts are raw here: the report
+view suppresses small ones (portal.reports.suppression) before anyone sees them.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ from portal.accounts.models import Sector
 from portal.attendance.models import ATTENDED, AttendanceMark, AttendanceStatus, FeedbackResponse
 from portal.payments.models import Payment
 from portal.places import HoldingStatus
-from portal.reports.registry import Percent, ServiceReport, register
+from portal.reports.registry import Percent
 
 INDIVIDUAL = "individual"
+TOTAL = "Total"
 # A card payment's money was taken in these states (refunded_pence says how much went back).
 TAKEN_STATES = (
     Payment.Status.PAID,
@@ -86,10 +88,20 @@ def trained(date_from: date | None = None, date_to: date | None = None, user=Non
     return attendees_with_marks(date_from, date_to, user).filter(mark__in=ATTENDED)
 
 
+def _with_total(rows: list[dict], label_key: str, trained_people: QuerySet) -> list[dict]:
+    """The rows and, when there are any, a total row: every place, and the different people
+    (someone trained in two sectors counts once, so this is not the sum of the rows)."""
+    if not rows:
+        return rows
+    people = trained_people.aggregate(n=Count("email_index", distinct=True))["n"]
+    total = {label_key: TOTAL, "places": sum(row["places"] for row in rows), "people": people}
+    return [*rows, total]
+
+
 def trained_by_sector(date_from=None, date_to=None, user=None) -> list[dict]:
     """By the sector of the organisation booked for. Council staff book as themselves (their
     council address is what lets them), so a council-staff place with no organisation is the
-    council's; only other places booked for oneself are "individual"."""
+    council's; only other places booked for oneself are "individual". Then the total."""
     sectors = dict(Sector.choices)
     own_sector = Case(
         When(booking__audience=Audience.COUNCIL_STAFF, then=Value(Sector.COUNCIL)),
@@ -102,10 +114,11 @@ def trained_by_sector(date_from=None, date_to=None, user=None) -> list[dict]:
         .annotate(places=Count("pk"), people=Count("email_index", distinct=True))
         .order_by("sector")
     )
-    return [
+    rows = [
         {**row, "sector": sectors.get(row["sector"], "Individual (no organisation)")}
         for row in rows
     ]
+    return _with_total(rows, "sector", trained(date_from, date_to, user))
 
 
 def trained_by_audience(date_from=None, date_to=None, user=None) -> list[dict]:
@@ -116,7 +129,8 @@ def trained_by_audience(date_from=None, date_to=None, user=None) -> list[dict]:
         .annotate(places=Count("pk"), people=Count("email_index", distinct=True))
         .order_by("audience")
     )
-    return [{**row, "audience": audiences.get(row["audience"], row["audience"])} for row in rows]
+    rows = [{**row, "audience": audiences.get(row["audience"], row["audience"])} for row in rows]
+    return _with_total(rows, "audience", trained(date_from, date_to, user))
 
 
 def trained_by_month(date_from=None, date_to=None, user=None) -> list[dict]:
@@ -129,7 +143,8 @@ def trained_by_month(date_from=None, date_to=None, user=None) -> list[dict]:
         .annotate(places=Count("pk"), people=Count("email_index", distinct=True))
         .order_by("month_start")
     )
-    return [{**row, "month": f"{row['month_start']:%B %Y}"} for row in rows]
+    rows = [{**row, "month": f"{row['month_start']:%B %Y}"} for row in rows]
+    return _with_total(rows, "month", trained(date_from, date_to, user))
 
 
 def _status_counts() -> dict:
@@ -281,6 +296,7 @@ def feedback_by_course(date_from=None, date_to=None, user=None) -> list[dict]:
             responses=Count("pk"),
             average=Avg("rating"),
             good=Count("pk", filter=Q(rating__gte=4)),
+            not_good=Count("pk", filter=Q(rating__lt=4)),
         )
         .order_by("course")
     )
@@ -292,113 +308,3 @@ def feedback_by_course(date_from=None, date_to=None, user=None) -> list[dict]:
         }
         for row in rows
     ]
-
-
-PEOPLE_COLUMNS = [
-    ("places", "Places attended"),
-    ("people", "Different people (by email)"),
-]
-RATE_COLUMNS = [
-    ("present", "Present"),
-    ("late", "Late"),
-    ("absent", "Absent"),
-    ("apologies", "Apologies"),
-    ("attendance_rate", "Attendance rate % (present or late)"),
-    ("no_show_rate", "No-show rate % (absent without apologies)"),
-]
-
-register(
-    ServiceReport(
-        slug="training-by-sector",
-        title="People trained by sector",
-        description="Attendees marked present or late, by their organisation's sector "
-        "(council staff count as Council; individual when others booked for themselves).",
-        columns=[("sector", "Sector"), *PEOPLE_COLUMNS],
-        rows=trained_by_sector,
-        order=10,
-    )
-)
-register(
-    ServiceReport(
-        slug="training-by-audience",
-        title="People trained by audience",
-        description="Attendees marked present or late, by the audience they booked as.",
-        columns=[("audience", "Audience"), *PEOPLE_COLUMNS],
-        rows=trained_by_audience,
-        order=11,
-    )
-)
-register(
-    ServiceReport(
-        slug="training-by-month",
-        title="People trained by month",
-        description="Attendees marked present or late, by the month of their session.",
-        columns=[("month", "Month"), *PEOPLE_COLUMNS],
-        rows=trained_by_month,
-        order=12,
-    )
-)
-register(
-    ServiceReport(
-        slug="attendance-by-session",
-        title="Attendance and no-shows by session",
-        description="Sessions held so far. Rates are shares of the people marked on the register.",
-        columns=[
-            ("course_title", "Course"),
-            ("starts_at", "Starts"),
-            ("booked", "Booked now"),
-            ("marked", "Marked"),
-            *RATE_COLUMNS,
-        ],
-        rows=attendance_by_session,
-        order=20,
-    )
-)
-register(
-    ServiceReport(
-        slug="attendance-by-course",
-        title="Attendance and no-shows by course",
-        description="All registers taken for each course. Rates are shares of the people marked.",
-        columns=[
-            ("course", "Course"),
-            ("sessions", "Sessions"),
-            ("marked", "Marked"),
-            *RATE_COLUMNS,
-        ],
-        rows=attendance_by_course,
-        order=21,
-    )
-)
-register(
-    ServiceReport(
-        slug="training-income",
-        title="Training income",
-        description="What was taken for priced places, by course and month of the session: "
-        "card payments less refunds, plus what invoiced organisations owe (less what "
-        "cancellations took off). A late cancellation's kept share counts; places are those "
-        "confirmed now.",
-        columns=[
-            ("month", "Month"),
-            ("course", "Course"),
-            ("places", "Places"),
-            ("income", "Income (£)"),
-        ],
-        rows=income_by_course_and_month,
-        order=30,
-    )
-)
-register(
-    ServiceReport(
-        slug="training-feedback",
-        title="Feedback scores by course",
-        description="Ratings from 1 (poor) to 5 (excellent) given after sessions.",
-        columns=[
-            ("course", "Course"),
-            ("responses", "Responses"),
-            ("average", "Average rating"),
-            ("good_share", "Rated 4 or 5 (%)"),
-        ],
-        rows=feedback_by_course,
-        order=40,
-    )
-)
