@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from portal import audit, sms
+from portal import audit, scope, sms
 from portal.contact.models import WEEKDAYS, SafeContactPlan
 from portal.crypto import blind_lookup
 
@@ -40,6 +40,16 @@ def plans_for_address(email: str = "", phone: str = "") -> list[SafeContactPlan]
     if phone:
         match |= Q(user__isnull=True, **blind_lookup("phone", phone))
     return list(SafeContactPlan.objects.filter(match).distinct().select_related("user"))
+
+
+def plans_visible_to(user) -> QuerySet[SafeContactPlan]:
+    """The plans a member of staff may see: every one for a superuser; for other staff,
+    those assigned to them (the plans they recorded: `services.record_plan_by_staff`) and those of
+    the people their work gives them (the apps' `scope.register_rule(SafeContactPlan, ...)`:
+    courses, the people booked on their sessions). Figures-only roles: none."""
+    if not user.is_authenticated or scope.figures_only(user):
+        return SafeContactPlan.objects.none()
+    return scope.visible(SafeContactPlan.objects.all(), user, locality=None)
 
 
 def is_discreet(user) -> bool:

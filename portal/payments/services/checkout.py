@@ -247,5 +247,6 @@ def _tell_payer_of_unhonoured_refund(payment: Payment) -> None:
                 "amount": pounds(payment.amount_pence),
                 "reference": payment.reference,
             },
+            concerns=payment,
         ),
     )
