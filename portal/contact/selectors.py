@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from portal import audit, scope, sms
 from portal.contact.models import WEEKDAYS, SafeContactPlan
-from portal.crypto import blind_lookup
+from portal.crypto import blind_index, blind_lookup
 
 
 def plan_of(user) -> SafeContactPlan | None:
@@ -50,6 +51,26 @@ def plans_visible_to(user) -> QuerySet[SafeContactPlan]:
     if not user.is_authenticated or scope.figures_only(user):
         return SafeContactPlan.objects.none()
     return scope.visible(SafeContactPlan.objects.all(), user, locality=None)
+
+
+def plans_of_people(people: Iterable[tuple[object | None, str]]) -> list[SafeContactPlan | None]:
+    """The plan of each (account or None, email) person, in one query: the account's plan;
+    for someone without an account, the plan that holds their address."""
+    people = list(people)
+    user_ids = {user.pk for user, _ in people if user is not None}
+    emails = [email for user, email in people if user is None and email]
+    if not user_ids and not emails:
+        return [None] * len(people)
+    match = Q(user_id__in=user_ids)
+    if emails:
+        match |= Q(user__isnull=True, **blind_lookup("email", *emails))
+    plans = list(SafeContactPlan.objects.filter(match).select_related("user"))
+    by_user = {plan.user_id: plan for plan in plans if plan.user_id}
+    by_email = {blind_index(plan.email): plan for plan in plans if not plan.user_id}
+    return [
+        by_user.get(user.pk) if user is not None else by_email.get(blind_index(email))
+        for user, email in people
+    ]
 
 
 def is_discreet(user) -> bool:
@@ -130,3 +151,18 @@ def plan_for_staff(request, plan: SafeContactPlan | None) -> PlanSummary:
     if plan is not None and plan.pk:
         audit.record_view(request, plan)
     return summary(plan)
+
+
+def plans_for_staff(request, people: Iterable[tuple[str, object | None, str]]):
+    """For a staff screen about several people, each (label, account or None, email): the
+    (label, summary) of each one who has a plan, once per plan, each view audited. The
+    others have none: the defaults apply (messages by email, naming the service)."""
+    people = list(people)
+    found, seen = [], set()
+    for (label, _, _), plan in zip(
+        people, plans_of_people((user, email) for _, user, email in people), strict=True
+    ):
+        if plan is not None and plan.pk not in seen:
+            seen.add(plan.pk)
+            found.append((label, plan_for_staff(request, plan)))
+    return found
