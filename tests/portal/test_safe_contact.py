@@ -29,7 +29,7 @@ def london(*args) -> datetime:
 def message(**extra) -> notify.Message:
     return notify.Message(
         kind="tests.example",
-        template="portal/emails/test_message",
+        template="tests/emails/message",
         subject="Your place on Coercive control awareness",
         context={"thing": "Coercive control awareness"},
         **extra,
@@ -86,7 +86,7 @@ def test_plans_whose_safe_times_never_meet_have_no_common_time():
 
 # --- notify obeys the plan ---------------------------------------------------------------
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("message_templates")]
 
 
 def test_email_is_refused_when_the_plan_says_email_is_not_safe(
