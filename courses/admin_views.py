@@ -32,7 +32,8 @@ def people_of(bookings) -> list[tuple[str, object, str]]:
     each attendee (once, when the booker attends)."""
     people = []
     for booking in bookings:
-        people.append((f"{booking.booked_by} (booked {booking.reference})", booking.booked_by, ""))
+        booker = f"{booking.booked_by} (booked {booking.reference})"
+        people.append((booker, booking.booked_by, booking.booked_by.email))
         for attendee in booking.attendees.all():
             if attendee.user_id is None or attendee.user_id != booking.booked_by_id:
                 label = f"{attendee.name} (attending, {booking.reference})"

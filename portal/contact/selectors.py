@@ -54,11 +54,12 @@ def plans_visible_to(user) -> QuerySet[SafeContactPlan]:
 
 
 def plans_of_people(people: Iterable[tuple[object | None, str]]) -> list[SafeContactPlan | None]:
-    """The plan of each (account or None, email) person, in one query: the account's plan;
-    for someone without an account, the plan that holds their address."""
+    """The plan of each (account or None, email) person, in one query: the account's own
+    plan, else the plan of someone without an account that holds the address (as notify
+    finds it when it sends)."""
     people = list(people)
     user_ids = {user.pk for user, _ in people if user is not None}
-    emails = [email for user, email in people if user is None and email]
+    emails = [email for _, email in people if email]
     if not user_ids and not emails:
         return [None] * len(people)
     match = Q(user_id__in=user_ids)
@@ -68,7 +69,8 @@ def plans_of_people(people: Iterable[tuple[object | None, str]]) -> list[SafeCon
     by_user = {plan.user_id: plan for plan in plans if plan.user_id}
     by_email = {blind_index(plan.email): plan for plan in plans if not plan.user_id}
     return [
-        by_user.get(user.pk) if user is not None else by_email.get(blind_index(email))
+        (by_user.get(user.pk) if user is not None else None)
+        or (by_email.get(blind_index(email)) if email else None)
         for user, email in people
     ]
 
