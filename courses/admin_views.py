@@ -1,8 +1,6 @@
 """Staff views for one session: its bookings and waiting list (with a manual offer), and the
 attendee list as a spreadsheet (CSV); and what invoiced organisations owe."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +16,8 @@ from courses import selectors, services
 from courses.forms import FindBookingForm
 from courses.models import Attendee, Booking, Session
 from portal import audit, exports, places
+from portal.contact.selectors import plans_for_staff
+from portal.money import pounds_number
 from portal.places import HoldingStatus
 
 
@@ -25,6 +25,20 @@ def _session(request, pk: int) -> Session:
     """The session, if this member of staff may see its people; else 404, as for no session."""
     visible = selectors.sessions_visible_to(request.user).select_related("course")
     return get_object_or_404(places.with_places_taken(visible), pk=pk)
+
+
+def people_of(bookings) -> list[tuple[str, object, str]]:
+    """Who staff may contact about these bookings, for `plans_for_staff`: each booker and
+    each attendee (once, when the booker attends)."""
+    people = []
+    for booking in bookings:
+        booker = f"{booking.booked_by} (booked {booking.reference})"
+        people.append((booker, booking.booked_by, booking.booked_by.email))
+        for attendee in booking.attendees.all():
+            if attendee.user_id is None or attendee.user_id != booking.booked_by_id:
+                label = f"{attendee.name} (attending, {booking.reference})"
+                people.append((label, attendee.user, attendee.email))
+    return people
 
 
 @permission_required("courses.view_booking", raise_exception=True)
@@ -37,14 +51,18 @@ def session_people(request, pk: int):
         .order_by("requested_at", "pk")
     )
     audit.record_view(request, session)
+    taking = [b for b in bookings if b.takes_places]
+    waiting = [b for b in bookings if b.status == HoldingStatus.WAITING]
     return TemplateResponse(
         request,
         "courses/admin/session_people.html",
         {
             "page_title": "Bookings and waiting list",
             "session": session,
-            "taking": [b for b in bookings if b.takes_places],
-            "waiting": [b for b in bookings if b.status == HoldingStatus.WAITING],
+            # Before any contact: the plans of those who may be contacted from here.
+            "plans": plans_for_staff(request, people_of(taking + waiting)),
+            "taking": taking,
+            "waiting": waiting,
             "ended": [b for b in bookings if not b.is_active],
             "places_left": max(session.capacity - session.taken, 0),
             "can_offer": request.user.has_perm("courses.change_booking"),
@@ -103,10 +121,6 @@ VIEW_INVOICES = "courses.view_invoices"
 MARK_INVOICE_PAID = "courses.change_booking"
 
 
-def _pounds(pence: int) -> Decimal:
-    return (Decimal(pence) / 100).quantize(Decimal("0.01"))
-
-
 class InvoicesOwedView(audit.AuditedListingMixin, ReportView):
     """Invoiced bookings not yet marked paid: what each organisation owes, with its
     purchase-order number, and spreadsheet export. Coordinators mark an invoice paid here."""
@@ -158,8 +172,11 @@ class InvoicesOwedView(audit.AuditedListingMixin, ReportView):
     def decorate_paginated_queryset(self, object_list):
         for booking in object_list:
             paid = booking.invoice_paid_at is not None
-            booking.owed_pounds = _pounds(0 if paid else booking.invoice_owed_pence)
-            booking.credit_pounds = _pounds(booking.invoice_credit_pence if paid else 0)
+            booking.owed_pence = 0 if paid else booking.invoice_owed_pence
+            booking.credit_pence = booking.invoice_credit_pence if paid else 0
+            # The spreadsheet's cells are numbers of pounds.
+            booking.owed_pounds = pounds_number(booking.owed_pence)
+            booking.credit_pounds = pounds_number(booking.credit_pence)
         return object_list
 
     def get_breadcrumbs_items(self):
@@ -168,11 +185,11 @@ class InvoicesOwedView(audit.AuditedListingMixin, ReportView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         bookings = self.object_list
-        context["total_owed"] = _pounds(
-            sum(b.invoice_owed_pence for b in bookings if b.invoice_paid_at is None)
+        context["total_owed"] = sum(
+            b.invoice_owed_pence for b in bookings if b.invoice_paid_at is None
         )
-        context["total_credit"] = _pounds(
-            sum(b.invoice_credit_pence for b in bookings if b.invoice_paid_at is not None)
+        context["total_credit"] = sum(
+            b.invoice_credit_pence for b in bookings if b.invoice_paid_at is not None
         )
         context["can_mark_paid"] = self.request.user.has_perm(MARK_INVOICE_PAID)
         return context

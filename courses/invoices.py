@@ -18,6 +18,7 @@ from fpdf.enums import XPos, YPos
 from courses.models import Booking
 from portal import audit
 from portal.attendance.certificates import printable
+from portal.money import pounds
 
 # Who handles invoices in the staff area: those who see them and may mark them paid
 # (courses.admin_views.VIEW_INVOICES and MARK_INVOICE_PAID).
@@ -63,11 +64,6 @@ def lines(booking: Booking) -> list[Line]:
         return [places]
     label = "For places since cancelled (cancellation policy)" if rest > 0 else "Places cancelled"
     return [places, Line(label, None, None, rest)]
-
-
-def _money(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    return f"{sign}£{abs(pence) / 100:,.2f}"
 
 
 def render(booking: Booking) -> bytes:
@@ -117,12 +113,12 @@ def render(booking: Booking) -> bytes:
                 [
                     printable(line.description),
                     "" if line.quantity is None else str(line.quantity),
-                    "" if line.unit_pence is None else _money(line.unit_pence),
-                    _money(line.amount_pence),
+                    "" if line.unit_pence is None else pounds(line.unit_pence),
+                    pounds(line.amount_pence),
                 ]
             )
     pdf.ln(4)
-    text(f"Total due: {_money(booking.invoice_owed_pence)}", 14, "B", "R")
+    text(f"Total due: {pounds(booking.invoice_owed_pence)}", 14, "B", "R")
     if booking.invoice_paid_at is not None:
         text(
             f"Paid on {timezone.localtime(booking.invoice_paid_at):%-d %B %Y}. Thank you.",
@@ -130,7 +126,7 @@ def render(booking: Booking) -> bytes:
         )
     if booking.invoice_credit_pence:
         given = booking.invoice_credited_at
-        credit = f"Credit due to you: {_money(booking.invoice_credit_pence)}"
+        credit = f"Credit due to you: {pounds(booking.invoice_credit_pence)}"
         text(
             credit + (f" (given on {timezone.localtime(given):%-d %B %Y})" if given else ""),
             align="R",

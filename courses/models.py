@@ -19,7 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Site
 
 from portal.crypto import BlindIndexField, EncryptedEmailField, EncryptedTextField
-from portal.places import PlaceHolding, PlaceOffering
+from portal.places import HoldingStatus, PlaceHolding, PlaceOffering
 
 
 def payment_hold() -> timedelta:
@@ -204,6 +204,10 @@ class Session(PlaceOffering):
     def is_open_for_booking(self) -> bool:
         return self.status == self.Status.SCHEDULED and timezone.now() < self.closes_at
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
 
 class PaymentMethod(models.TextChoices):
     CARD = "card", "Card"
@@ -273,6 +277,24 @@ class Booking(PlaceHolding):
     def is_invoiced(self) -> bool:
         return self.payment_method == PaymentMethod.INVOICE
 
+    # Where the booking stands, for templates (which compare no status strings).
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == HoldingStatus.CONFIRMED
+
+    @property
+    def awaits_payment(self) -> bool:
+        """Held while the booker pays by card."""
+        return self.status == HoldingStatus.HELD
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == HoldingStatus.OFFERED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == HoldingStatus.WAITING
+
     def on_places_changed(self, previous: str) -> None:
         from courses import services
 
@@ -323,6 +345,11 @@ class Attendee(models.Model):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    @property
+    def has_place(self) -> bool:
+        """Still holds their place (not cancelled, nor transferred to someone else)."""
+        return self.status == self.Status.ACTIVE
 
 
 @register_setting(icon="undo")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from courses.models import Attendee, Booking
 from portal import audit, places
 from portal.crypto import blind_lookup
+from portal.payments import selectors as payment_selectors
 from portal.payments import services as payments
 from portal.payments.models import Payment
 from portal.places import HoldingStatus
@@ -45,11 +46,7 @@ def start_checkout(booking: Booking) -> Payment:
 
 
 def payment_for(booking: Booking) -> Payment | None:
-    return (
-        Payment.objects.filter(purpose=PURPOSE, reference=booking.reference)
-        .order_by("-created_at")
-        .first()
-    )
+    return payment_selectors.current_payment(PURPOSE, booking.reference)
 
 
 def refund(booking: Booking, *, amount_pence: int | None, reason: str, key: str) -> None:

@@ -174,6 +174,39 @@ def booking_visible_to(user, reference: str) -> Booking | None:
     )
 
 
+# What the sessions a member of staff sees give them of the kinds courses shares with other
+# apps (portal.scope.register_rule, from CoursesConfig.ready).
+
+
+def payments_rule(user) -> Q:
+    """The payments for the bookings of their sessions."""
+    from courses.payments import PURPOSE
+
+    bookings = Booking.objects.filter(session__in=sessions_visible_to(user))
+    return Q(purpose=PURPOSE, reference__in=bookings.values("reference"))
+
+
+def organisations_rule(user) -> Q:
+    """The organisations that booked their sessions, and those that have booked nothing
+    yet (nobody's in particular: a coordinator sets up invoicing before a first booking)."""
+    booked = Booking.objects.filter(organisation__isnull=False)
+    theirs = booked.filter(session__in=sessions_visible_to(user))
+    return Q(pk__in=theirs.values("organisation_id")) | ~Q(pk__in=booked.values("organisation_id"))
+
+
+def safe_contact_plans_rule(user) -> Q:
+    """The plans of the people booked on their sessions: bookers and attendees with an
+    account, and attendees without one (by the blind index of their email address)."""
+    visible = sessions_visible_to(user)
+    bookers = Booking.objects.filter(session__in=visible).values("booked_by_id")
+    attendees = Attendee.objects.filter(session__in=visible)
+    return (
+        Q(user__in=bookers)
+        | Q(user__in=attendees.filter(user__isnull=False).values("user_id"))
+        | Q(user__isnull=True, email_index__in=attendees.values("email_index"))
+    )
+
+
 # Organisation admins: the bookings of the organisations they administer.
 
 

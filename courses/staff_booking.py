@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from courses import selectors, services
-from courses.admin_views import _session
+from courses.admin_views import _session, people_of
 from courses.forms import AttendeeForm, FindBookingForm
 from courses.models import Attendee, Audience, Booking, PaymentMethod
-from courses.templatetags.courses_tags import pounds
 from portal import audit
-from portal.accounts.models import Organisation
+from portal.accounts.models import Organisation, User
+from portal.contact.selectors import plans_for_staff
+from portal.money import pounds
 from portal.places import HoldingStatus
 
 CHANGE_BOOKING = "courses.change_booking"
@@ -68,7 +69,7 @@ class CallerBookingForm(forms.Form):
             row.audience: row.price_pence for row in session.course.audiences.all() if row.may_book
         }
         self.fields["audience"].choices = [
-            (audience, f"{label}: {pounds(self.prices[audience])}")
+            (audience, f"{label}: {pounds(self.prices[audience], zero='Free')}")
             for audience, label in Audience.choices
             if audience in self.prices
         ]
@@ -124,6 +125,17 @@ class CallerBookingForm(forms.Form):
                 people.append(services.AttendeeDetails(name=name, email=email))
         return people
 
+    def people(self) -> list[tuple[str, object, str]]:
+        """Whom the booking will tell, for `plans_for_staff`: the caller (in the account
+        `services.caller_account` will use, if there is one) and the other attendees."""
+        email = self.cleaned_data["email"].strip().lower()
+        account = User.objects.filter(email__iexact=email).first()
+        people = [(f"{self.cleaned_data['name']} (the caller)", account, email)]
+        for attendee in self.attendees():
+            if attendee.email.strip().lower() != email:
+                people.append((attendee.name, None, attendee.email.strip().lower()))
+        return people
+
     def other_attendee_fields(self):
         return [
             (self[f"attendee_name_{n}"], self[f"attendee_email_{n}"])
@@ -143,30 +155,49 @@ def _booking(request, reference: str) -> Booking:
 def book_for_caller(request, pk: int):
     session = _session(request, pk)
     form = CallerBookingForm(request.POST or None, session=session)
+    plans, plans_read = None, ""
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            booking = services.book_for_caller(
-                caller=form.caller(),
-                by=request.user,
-                session=session,
-                audience=data["audience"],
-                attendees=form.attendees(),
-                organisation=data["organisation"],
-                pay_by=PaymentMethod.CARD if data["payment"] == FREE else data["payment"],
-                purchase_order=data["purchase_order"],
-            )
-        except services.BookingError as exc:
-            form.add_error(_field_for(exc.field, form), str(exc))
+        people = form.people()
+        plans_read = "|".join(sorted(email for _, _, email in people))
+        plans = plans_for_staff(request, people)
+        if plans and request.POST.get("plans_read_for") != plans_read:
+            # Booking tells them at once: first the plans of those it tells, then book.
+            messages.warning(request, "Read the safe-contact plans below, then book again.")
         else:
-            _tell_staff(request, booking)
-            return redirect("courses_staff_booking", reference=booking.reference)
+            booking = _book(request, session, form)
+            if booking is not None:
+                _tell_staff(request, booking)
+                return redirect("courses_staff_booking", reference=booking.reference)
     return TemplateResponse(
         request,
         "courses/admin/book_for_caller.html",
-        {"page_title": "Book for a caller", "session": session, "form": form},
+        {
+            "page_title": "Book for a caller",
+            "session": session,
+            "form": form,
+            "plans": plans,
+            "plans_read_for": plans_read,
+        },
         status=400 if form.errors else 200,
     )
+
+
+def _book(request, session, form: CallerBookingForm) -> Booking | None:
+    data = form.cleaned_data
+    try:
+        return services.book_for_caller(
+            caller=form.caller(),
+            by=request.user,
+            session=session,
+            audience=data["audience"],
+            attendees=form.attendees(),
+            organisation=data["organisation"],
+            pay_by=PaymentMethod.CARD if data["payment"] == FREE else data["payment"],
+            purchase_order=data["purchase_order"],
+        )
+    except services.BookingError as exc:
+        form.add_error(_field_for(exc.field, form), str(exc))
+        return None
 
 
 def _field_for(field: str | None, form: CallerBookingForm) -> str | None:
@@ -231,6 +262,7 @@ def booking_detail(request, reference: str):
         {
             "page_title": f"Booking {booking.reference}",
             "booking": booking,
+            "plans": plans_for_staff(request, people_of([booking])),
             "session": booking.session,
             "attendees": booking.attendees.order_by("pk"),
             "can_change": booking.is_active and booking.session.closes_at > timezone.now(),
@@ -277,6 +309,7 @@ def _confirm_cancel(request, booking: Booking, attendee: Attendee | None):
         {
             "page_title": "Cancel a place" if attendee else "Cancel a booking",
             "booking": booking,
+            "plans": plans_for_staff(request, people_of([booking])),
             "attendee": attendee,
             "refund_pence": services.refund_due(booking, amount) if paid else None,
         },
@@ -301,7 +334,13 @@ def transfer(request, reference: str, attendee_pk: int):
     return TemplateResponse(
         request,
         "courses/admin/transfer.html",
-        {"page_title": "Transfer a place", "booking": booking, "attendee": attendee, "form": form},
+        {
+            "page_title": "Transfer a place",
+            "booking": booking,
+            "attendee": attendee,
+            "form": form,
+            "plans": plans_for_staff(request, people_of([booking])),
+        },
         status=400 if form.errors else 200,
     )
 

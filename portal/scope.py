@@ -11,13 +11,21 @@
 Each kind of record has one selector in its app (`courses.selectors.sessions_visible_to`),
 built with `visible()`; every staff view, export, register and report row of that kind asks
 it, and answers a record outside it with the same 404 as a record that does not exist.
+A kind shared by several apps (payments, organisations, safe-contact plans) is also seen
+through the records of each app that uses it: an app says so in its `ready()` with
+`register_rule(Model, rule)`, where `rule(user)` is a Q on that model (courses: the plans of
+the people booked on the sessions a coordinator sees). Wagtail viewsets of a kind use
+`ScopedViewSet`, which limits every view they make to the kind's selector.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 
 from portal.localities import StaffAssignment
 
@@ -30,6 +38,15 @@ RECORD_ROLES = {
     "Volunteer coordinator",
     "Community worker",
 }
+
+
+_rules: dict[type[models.Model], list[Callable[..., Q]]] = {}
+
+
+def register_rule(model: type[models.Model], rule: Callable[..., Q]) -> None:
+    """From an app's ready(): `rule(user)` adds the rows of `model` this app's work gives
+    a member of staff (`visible` ORs it in)."""
+    _rules.setdefault(model, []).append(rule)
 
 
 def sees_everything(user) -> bool:
@@ -102,7 +119,8 @@ def visible(
     """The rows of `queryset` this member of staff may see as records: everything for a
     superuser; otherwise those whose `locality` field is one of their localities, those
     assigned to them as targets, those `own` matches (for example `Q(trainers=user)`), and
-    those `extra` matches (an app's own reading of an assignment). Nothing for anyone else.
+    those `extra` matches (an app's own reading of an assignment), and those the rules apps
+    registered for the model give (`register_rule`). Nothing for anyone else.
     `own` and `extra` should not join to many rows (use `pk__in=` a subquery): the result
     is not made distinct."""
     if not user.is_authenticated:
@@ -112,7 +130,41 @@ def visible(
     rule = Q(pk__in=target_ids(user, queryset.model))
     if locality is not None:
         rule |= Q(**{f"{locality}__in": locality_ids(user)})
-    for more in (own, extra):
+    for more in (own, extra, *(app_rule(user) for app_rule in _rules.get(queryset.model, []))):
         if more is not None:
             rule |= more
     return queryset.filter(rule)
+
+
+class VisibleOnly:
+    """For Wagtail's generic admin views of one kind of record (listing, inspect, edit,
+    delete, history, usage): they see only what `visible_to(user)`, the kind's selector,
+    gives; any other record is a 404, the same answer as for one that does not exist.
+    Set it as `visible_to = staticmethod(selector)`."""
+
+    visible_to: Callable[..., models.QuerySet]
+
+    def get_base_queryset(self):
+        visible = self.visible_to(self.request.user).values("pk")
+        return super().get_base_queryset().filter(pk__in=visible)
+
+    def get_object(self, *args, **kwargs):
+        record = super().get_object(*args, **kwargs)
+        if not self.visible_to(self.request.user).filter(pk=record.pk).exists():
+            raise Http404
+        return record
+
+
+class ScopedViewSet:
+    """For a Wagtail ModelViewSet of one kind of record: every view it makes is limited to
+    its `visible_to` selector (see `VisibleOnly`). Set `visible_to = staticmethod(selector)`."""
+
+    visible_to: Callable[..., models.QuerySet]
+
+    def construct_view(self, view_class, **kwargs):
+        limited = type(
+            view_class.__name__,
+            (VisibleOnly, view_class),
+            {"visible_to": staticmethod(self.visible_to)},
+        )
+        return super().construct_view(limited, **kwargs)

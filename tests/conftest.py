@@ -127,3 +127,26 @@ def feed_provider():
     yield register
     for provider in added:
         feeds._providers.remove(provider)
+
+
+MESSAGE_TEMPLATES = {
+    "tests/emails/message.txt": (
+        'Hello {{ recipient_name|default:"there" }},\n\nYour place on {{ thing }} is confirmed.\n'
+    ),
+    "tests/emails/message.discreet.txt": "Hello,\n\nYour appointment is confirmed.\n",
+    # No discreet version: notify replaces it with its neutral one when discreet.
+    "tests/emails/plain.txt": "Your place on {{ thing }} is confirmed.\n",
+}
+
+
+@pytest.fixture
+def message_templates(tmp_path_factory, settings):
+    """Email templates of the tests' own (`tests/emails/message`, `tests/emails/plain`), in
+    a template folder that exists only while the test runs."""
+    folder = tmp_path_factory.mktemp("templates")  # not tmp_path: that is the test's own
+    for name, text in MESSAGE_TEMPLATES.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    engine, *others = settings.TEMPLATES
+    settings.TEMPLATES = [{**engine, "DIRS": [folder, *engine["DIRS"]]}, *others]

@@ -35,6 +35,7 @@ from courses.models import Attendee, Audience, Booking, PaymentMethod, Session
 from courses.registers import confirmed_attendees
 from portal.accounts.models import Sector
 from portal.attendance.models import ATTENDED, AttendanceMark, AttendanceStatus, FeedbackResponse
+from portal.money import pounds_number
 from portal.payments.models import Payment
 from portal.places import HoldingStatus
 from portal.reports.registry import Percent
@@ -276,7 +277,7 @@ def income_by_course_and_month(date_from=None, date_to=None, user=None) -> list[
         {
             **row,
             "month": f"{row['month_start']:%B %Y}",
-            "income": (Decimal(row["pence"]) / 100).quantize(Decimal("0.01")),
+            "income": pounds_number(row["pence"]),
         }
         for row in rows
     ]

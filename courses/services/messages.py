@@ -60,6 +60,7 @@ def send_reminders(now=None) -> int:
                         template="courses/emails/reminder",
                         subject=f"Reminder: {session.course.title}",
                         context=_context(attendee),
+                        concerns=attendee,
                     ),
                 )
                 attendee.reminder_sent_at = now
@@ -148,6 +149,7 @@ def _send_calendar(attendee: Attendee, template: str, *, cancelled: bool) -> Non
             subject=f"{subjects[template]}: {attendee.session.course.title}",
             context=_context(attendee),
             attachments=[calendars.as_attachment(ics, method=method)],
+            concerns=attendee,
         ),
     )
 
@@ -182,6 +184,7 @@ def _tell_booker(booking: Booking, template: str, **extra) -> None:
                 + reverse("courses:booking", args=[booking.reference]),
                 **extra,
             },
+            concerns=booking,
         ),
     )
 

@@ -1,5 +1,7 @@
 from django import template
 
+from portal.money import pounds
+
 register = template.Library()
 
 
@@ -10,16 +12,11 @@ def places_left(session) -> int:
 
 
 @register.filter
-def pounds(pence: int) -> str:
-    return "Free" if not pence else f"£{pence / 100:,.2f}"
-
-
-@register.filter
 def audience_prices(course) -> str:
     """Each audience that may book the course, with its price a place: "Council staff: free
     · Business: £45.00". Uses the course's prefetched audiences (no query per session)."""
     return " · ".join(
-        f"{row.get_audience_display()}: {pounds(row.price_pence).lower()}"
+        f"{row.get_audience_display()}: {pounds(row.price_pence, zero='free')}"
         for row in course.audiences.all()
         if row.may_book
     )

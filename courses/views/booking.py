@@ -28,6 +28,7 @@ from courses.models import (
 )
 from courses.views.common import _own_booking, error_summary
 from portal import places
+from portal.money import pounds
 from portal.payments import stripe_api
 from portal.payments.services import PaymentError
 from portal.places import HoldingStatus
@@ -45,7 +46,7 @@ def _session_for_booking(pk: int) -> Session:
 
 
 def _price_label(pence: int) -> str:
-    return "Free" if pence == 0 else f"£{pence / 100:,.2f} a place"
+    return "Free" if pence == 0 else f"{pounds(pence)} a place"
 
 
 def _organisation_problem(organisation, prices: dict, card_allowed: bool) -> str | None:

@@ -23,6 +23,7 @@ from courses.models import (
 from courses.views.common import _own_booking, error_summary
 from portal.accounts.selectors import verified_emails
 from portal.calendars.views import ics_response
+from portal.money import pounds
 from portal.places import HoldingStatus, waiting_position
 
 
@@ -105,14 +106,10 @@ def _refund_statement(booking: Booking, attendee: Attendee | None) -> str:
     if back == 0:
         return f"No refund: {why}."
     if booking.is_invoiced and booking.invoice_paid_at:
-        return f"Your organisation will be owed a credit of {_pounds(back)}: {why}."
+        return f"Your organisation will be owed a credit of {pounds(back)}: {why}."
     if booking.is_invoiced:
-        return f"{_pounds(back)} will be taken off your organisation's invoice: {why}."
-    return f"You will be refunded {_pounds(back)} of the {_pounds(amount)} paid: {why}."
-
-
-def _pounds(pence: int) -> str:
-    return f"£{pence / 100:,.2f}"
+        return f"{pounds(back)} will be taken off your organisation's invoice: {why}."
+    return f"You will be refunded {pounds(back)} of the {pounds(amount)} paid: {why}."
 
 
 def _cancel_page(request, booking: Booking, attendee: Attendee | None, error: str = ""):

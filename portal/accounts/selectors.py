@@ -4,7 +4,10 @@ nothing (portal.notify decides whose preferences apply the same way)."""
 
 from __future__ import annotations
 
-from portal.accounts.models import User
+from django.db.models import QuerySet
+
+from portal import scope
+from portal.accounts.models import Organisation, User
 
 
 def verified_emails(user) -> list[str]:
@@ -30,3 +33,22 @@ def user_with_verified_email(email: str) -> User | None:
         .order_by("pk")
         .first()
     )
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    """The organisations a member of staff may see: every one for a superuser, and for a
+    commissioner (an organisation's name and sector are what their figures are counted by,
+    not a person's record); for other staff, those assigned to them and those their work
+    gives them (the apps' `scope.register_rule(Organisation, ...)`: courses, those that
+    booked their sessions or have booked nothing yet)."""
+    if user.is_authenticated and scope.figures_only(user):
+        return Organisation.objects.all()
+    return scope.visible(Organisation.objects.all(), user, locality=None)
+
+
+def users_visible_to(user) -> QuerySet[User]:
+    """The accounts a member of staff may see in the user admin: every one for a superuser
+    (the only role that manages accounts), otherwise those assigned to them."""
+    if user.is_authenticated and scope.figures_only(user):
+        return User.objects.none()
+    return scope.visible(User.objects.all(), user, locality=None)

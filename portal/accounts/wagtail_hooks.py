@@ -4,7 +4,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views import users
 
-from portal import audit
+from portal import audit, scope
+from portal.accounts import selectors
 from portal.accounts.models import Organisation, User
 
 
@@ -16,11 +17,12 @@ class AuditedOrganisationEditView(audit.AuditedObjectViewMixin, EditView):
     pass
 
 
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(scope.ScopedViewSet, ModelViewSet):
     """Coordinators keep organisations right: their sector (for reports) and whether they
     may book on account with a purchase-order number (invoiced)."""
 
     model = Organisation
+    visible_to = staticmethod(selectors.organisations_visible_to)
     icon = "group"
     menu_label = "Organisations"
     add_to_admin_menu = True
@@ -63,9 +65,12 @@ class OneNameEditForm(UserEditForm):
         self.fields["last_name"].required = False
 
 
-class AuditedUserViewSet(users.UserViewSet):
-    """Wagtail's user screens, audited: the listing shows names and emails, the edit form a
-    person's name, email and roles (portal.accounts.apps makes Wagtail use this viewset)."""
+class AuditedUserViewSet(scope.ScopedViewSet, users.UserViewSet):
+    """Wagtail's user screens, audited and scoped: the listing shows names and emails, the
+    edit form a person's name, email and roles (portal.accounts.apps makes Wagtail use this
+    viewset)."""
+
+    visible_to = staticmethod(selectors.users_visible_to)
 
     index_view_class = AuditedUserIndexView
     edit_view_class = AuditedUserEditView

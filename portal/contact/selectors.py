@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from portal import audit, sms
+from portal import audit, scope, sms
 from portal.contact.models import WEEKDAYS, SafeContactPlan
-from portal.crypto import blind_lookup
+from portal.crypto import blind_index, blind_lookup
 
 # Plans an app keeps behind its own scoped screens (the plan of a referral's person is seen
 # only by those the referral's scope allows): the staff area's plans listing, and its
@@ -22,16 +22,6 @@ _kept_elsewhere: list[Callable[[], QuerySet]] = []
 def keep_elsewhere(plan_ids: Callable[[], QuerySet]) -> None:
     """For an app's ready(): `plan_ids()` gives the pks of the plans its screens keep."""
     _kept_elsewhere.append(plan_ids)
-
-
-def plans_listed_for(user) -> QuerySet:
-    """The plans the staff area's plans screens may show this member of staff."""
-    plans = SafeContactPlan.objects.all()
-    if user.is_superuser:
-        return plans
-    for plan_ids in _kept_elsewhere:
-        plans = plans.exclude(pk__in=plan_ids())
-    return plans
 
 
 def plan_of(user) -> SafeContactPlan | None:
@@ -61,6 +51,43 @@ def plans_for_address(email: str = "", phone: str = "") -> list[SafeContactPlan]
     if phone:
         match |= Q(user__isnull=True, **blind_lookup("phone", phone))
     return list(SafeContactPlan.objects.filter(match).distinct().select_related("user"))
+
+
+def plans_visible_to(user) -> QuerySet[SafeContactPlan]:
+    """The plans a member of staff may see: every one for a superuser; for other staff,
+    those assigned to them (the plans they recorded: `services.record_plan_by_staff`) and those of
+    the people their work gives them (the apps' `scope.register_rule(SafeContactPlan, ...)`:
+    courses, the people booked on their sessions). Figures-only roles: none."""
+    if not user.is_authenticated or scope.figures_only(user):
+        return SafeContactPlan.objects.none()
+    if user.is_superuser:
+        return SafeContactPlan.objects.all()
+    plans = scope.visible(SafeContactPlan.objects.all(), user, locality=None)
+    for plan_ids in _kept_elsewhere:  # an app's own scoped screens show these (referrals)
+        plans = plans.exclude(pk__in=plan_ids())
+    return plans
+
+
+def plans_of_people(people: Iterable[tuple[object | None, str]]) -> list[SafeContactPlan | None]:
+    """The plan of each (account or None, email) person, in one query: the account's own
+    plan, else the plan of someone without an account that holds the address (as notify
+    finds it when it sends)."""
+    people = list(people)
+    user_ids = {user.pk for user, _ in people if user is not None}
+    emails = [email for _, email in people if email]
+    if not user_ids and not emails:
+        return [None] * len(people)
+    match = Q(user_id__in=user_ids)
+    if emails:
+        match |= Q(user__isnull=True, **blind_lookup("email", *emails))
+    plans = list(SafeContactPlan.objects.filter(match).select_related("user"))
+    by_user = {plan.user_id: plan for plan in plans if plan.user_id}
+    by_email = {blind_index(plan.email): plan for plan in plans if not plan.user_id}
+    return [
+        (by_user.get(user.pk) if user is not None else None)
+        or (by_email.get(blind_index(email)) if email else None)
+        for user, email in people
+    ]
 
 
 def is_discreet(user) -> bool:
@@ -141,3 +168,18 @@ def plan_for_staff(request, plan: SafeContactPlan | None) -> PlanSummary:
     if plan is not None and plan.pk:
         audit.record_view(request, plan)
     return summary(plan)
+
+
+def plans_for_staff(request, people: Iterable[tuple[str, object | None, str]]):
+    """For a staff screen about several people, each (label, account or None, email): the
+    (label, summary) of each one who has a plan, once per plan, each view audited. The
+    others have none: the defaults apply (messages by email, naming the service)."""
+    people = list(people)
+    found, seen = [], set()
+    for (label, _, _), plan in zip(
+        people, plans_of_people((user, email) for _, user, email in people), strict=True
+    ):
+        if plan is not None and plan.pk not in seen:
+            seen.add(plan.pk)
+            found.append((label, plan_for_staff(request, plan)))
+    return found

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from portal import audit
+from portal import audit, scope
 from portal.contact.models import SafeContactPlan
 from portal.contact.selectors import plan_of
+from portal.localities import StaffAssignment
 
 
 @transaction.atomic
@@ -23,3 +24,11 @@ def save_own_plan(user, values: dict, *, phone: str) -> SafeContactPlan:
         user.save(update_fields=["phone"])
     audit.record(user, audit.Action.CREATE if created else audit.Action.CHANGE, plan, by="self")
     return plan
+
+
+def record_plan_by_staff(plan: SafeContactPlan, *, by) -> None:
+    """After staff add a plan: it is assigned to them, so the plan they recorded stays in
+    their sight (portal.scope) until it is shared through the person's other records."""
+    if not scope.sees_everything(by):
+        StaffAssignment.objects.create(user=by, target=plan)
+    audit.record(by, audit.Action.CREATE, plan)

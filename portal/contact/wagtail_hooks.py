@@ -1,21 +1,21 @@
 """Safe-contact plans in the staff area (imported by `portal.apps`, since `portal` keeps no
 wagtail_hooks of its own). Who: superusers and the roles that contact people (coordinators,
-programme facilitators, volunteer coordinators: portal migration 0007), by model permission.
-Every look is audited: the listing, each plan shown, each edit form; every save too. Plans
-an app keeps behind its own scoped screens (`selectors.keep_elsewhere`: referrals) are left
-out of these screens for everyone but superusers."""
+programme facilitators, volunteer coordinators: portal migration 0007), by model permission,
+and only the plans in their scope (`selectors.plans_visible_to`; plans an app keeps behind its
+own scoped screens, `selectors.keep_elsewhere`: referrals, are out of it for everyone but
+superusers). Every look is audited: the listing, each plan shown, each edit form; every save
+too."""
 
-from django.contrib.admin.utils import unquote
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.views.generic.models import CreateView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from portal import audit
+from portal import audit, scope
 from portal.contact.forms import StaffPlanForm
 from portal.contact.models import SafeContactPlan
-from portal.contact.selectors import plan_for_staff, plans_listed_for
+from portal.contact.selectors import plan_for_staff, plans_visible_to
+from portal.contact.services import record_plan_by_staff
 
 FORM_FIELDS = [
     "user",
@@ -45,15 +45,9 @@ FORM_FIELDS = [
 class PlanIndexView(audit.AuditedListingMixin, IndexView):
     audit_model = SafeContactPlan
 
-    def get_base_queryset(self):
-        return super().get_base_queryset().filter(pk__in=plans_listed_for(self.request.user))
-
 
 class PlanInspectView(InspectView):
     template_name = "portal/contact/admin/inspect.html"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(plans_listed_for(self.request.user), pk=unquote(str(self.pk)))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -63,26 +57,23 @@ class PlanInspectView(InspectView):
         return context
 
 
-class AuditedSaveMixin:
+class PlanCreateView(CreateView):
     def save_instance(self):
-        created = self.object is None or self.object.pk is None
         instance = super().save_instance()
-        action = audit.Action.CREATE if created else audit.Action.CHANGE
-        audit.record(self.request.user, action, instance)
+        record_plan_by_staff(instance, by=self.request.user)
         return instance
 
 
-class PlanCreateView(AuditedSaveMixin, CreateView):
-    pass
+class PlanEditView(audit.AuditedObjectViewMixin, EditView):
+    def save_instance(self):
+        instance = super().save_instance()
+        audit.record(self.request.user, audit.Action.CHANGE, instance)
+        return instance
 
 
-class PlanEditView(AuditedSaveMixin, audit.AuditedObjectViewMixin, EditView):
-    def get_queryset(self):
-        return plans_listed_for(self.request.user)
-
-
-class SafeContactPlanViewSet(ModelViewSet):
+class SafeContactPlanViewSet(scope.ScopedViewSet, ModelViewSet):
     model = SafeContactPlan
+    visible_to = staticmethod(plans_visible_to)
     icon = "user"
     menu_label = "Safe-contact plans"
     add_to_admin_menu = True

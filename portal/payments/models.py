@@ -10,10 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from portal.crypto import EncryptedEmailField
-
-
-def pounds(pence: int) -> str:
-    return f"£{pence / 100:,.2f}"
+from portal.money import pounds
 
 
 class Payment(models.Model):

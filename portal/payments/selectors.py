@@ -1,6 +1,11 @@
-"""Reads about payments that features reuse."""
+"""Reads about payments: the newest payment for a reference, and what staff may see."""
 
-from portal.payments.models import Payment
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from portal import scope
+from portal.payments.models import Payment, Refund
 
 
 def current_payment(purpose: str, reference: str) -> Payment | None:
@@ -10,11 +15,16 @@ def current_payment(purpose: str, reference: str) -> Payment | None:
     )
 
 
-def payments_for(purpose: str, references: list[str]) -> dict[str, Payment]:
-    """The newest payment per reference, in one query (for lists of bookings)."""
-    newest: dict[str, Payment] = {}
-    for payment in Payment.objects.filter(purpose=purpose, reference__in=references).order_by(
-        "created_at"
-    ):
-        newest[payment.reference] = payment
-    return newest
+def payments_visible_to(user) -> QuerySet[Payment]:
+    """The payments this member of staff may see: every one for a superuser; for other
+    staff, those assigned to them and those for what the feature that sold it says they see
+    (its `scope.register_rule(Payment, ...)`: courses, the bookings of their sessions).
+    Figures-only roles (commissioners): none, a payment names who paid."""
+    if not user.is_authenticated or scope.figures_only(user):
+        return Payment.objects.none()
+    return scope.visible(Payment.objects.all(), user, locality=None)
+
+
+def refunds_visible_to(user) -> QuerySet[Refund]:
+    """The refunds of the payments visible to this member of staff."""
+    return Refund.objects.filter(payment__in=payments_visible_to(user).values("pk"))

@@ -9,7 +9,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal import audit
+from portal import audit, scope
+from portal.payments import selectors
 from portal.payments.models import Payment, Refund
 
 
@@ -54,7 +55,7 @@ class AuditedInspectView(audit.AuditedObjectViewMixin, InspectView):
     """A payment or refund names who paid and what for: each look at one is audited."""
 
 
-class ReadOnlyViewSet(ModelViewSet):
+class ReadOnlyViewSet(scope.ScopedViewSet, ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = AuditedInspectView
     copy_view_enabled = False
@@ -67,6 +68,7 @@ class ReadOnlyViewSet(ModelViewSet):
 
 class PaymentViewSet(ReadOnlyViewSet):
     model = Payment
+    visible_to = staticmethod(selectors.payments_visible_to)
     url_prefix = "payments/payment"
     url_namespace = "payments_payment"
     icon = "form"
@@ -103,6 +105,7 @@ class PaymentViewSet(ReadOnlyViewSet):
 
 class RefundViewSet(ReadOnlyViewSet):
     model = Refund
+    visible_to = staticmethod(selectors.refunds_visible_to)
     url_prefix = "payments/refund"
     url_namespace = "payments_refund"
     icon = "undo"

@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from portal.accounts.models import User
+from portal.localities import StaffAssignment
 from tests.browser.fixtures import assert_no_axe_violations, sign_in_to_staff_area
 from tests.factories import SafeContactPlanFactory
 
@@ -129,6 +131,10 @@ def test_a_coordinator_adds_and_edits_a_course_session(page, demo):
     book_for_a_caller_and_find_it(page, session)
 
     plan = SafeContactPlanFactory(phone_call_is_safe=True, safe_windows=[["09:00", "12:00"]])
+    # A plan is the coordinator's to see when assigned to them (as when they record it).
+    StaffAssignment.objects.create(
+        user=User.objects.get(email="coordinator@council.example.gov.uk"), target=plan
+    )
     for url in [
         "/admin/safe_contact_plans/",
         "/admin/safe_contact_plans/new/",
@@ -171,8 +177,17 @@ def book_for_a_caller_and_find_it(page, session) -> None:
     page.get_by_label("Caller's phone number (optional)").fill("07700 900456")
     page.get_by_label("Partner agency: Free").check()
     page.get_by_label("None: the price is free").check()
+    # Priya told the service how to reach her before: her plan comes first, then the booking.
+    SafeContactPlanFactory(name="Priya Caller", email="priya@partner.example.org")
     page.get_by_role("button", name="Book the places").click()
+    plan = page.get_by_role("heading", name="Safe-contact plan of Priya Caller (the caller)")
+    expect(plan).to_be_visible()
+    assert_quiet(page)
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="I have read the plans: book the places").click()
     expect(page.locator(".messages")).to_contain_text("confirmed")
+    # Her plan is shown on the booking too, now that she has an account.
+    expect(page.get_by_text("Safe-contact plan of Priya Caller (booked")).to_be_visible()
     booking = Booking.objects.get(session=session)
     assert booking.booked_by_staff.email == "coordinator@council.example.gov.uk"
     expect(page.locator("#booked-by-staff")).to_be_visible()

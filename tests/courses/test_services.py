@@ -10,8 +10,9 @@ from icalendar import Calendar
 from courses import services
 from courses.models import Attendee, Audience, Booking, CourseAudience, Session
 from courses.services import AttendeeDetails, BookingError
-from portal import places
+from portal import notify, places
 from portal.accounts.models import Sector
+from portal.models import OutboxMessage
 from portal.places import HoldingStatus
 from tests.courses import helpers
 from tests.courses.helpers import at_run_time
@@ -56,6 +57,17 @@ def test_a_free_booking_is_confirmed_with_one_email_and_an_invite(training_sessi
     assert str(invite[1]["SUMMARY"]) == "DA awareness"
     subjects = [m.subject for m in mail.outbox if m.to == [user.email]]
     assert f"Booking {booking.reference}" in subjects
+
+
+def test_each_message_says_what_it_concerns_so_erasing_a_record_takes_its_messages(
+    training_session,
+):
+    booking = book_self(training_session, UserFactory())
+    [attendee] = booking.attendees.all()
+    # The booker's email is about the booking; the invite about the attendee's place.
+    assert notify.erase_for(booking) == 1
+    assert notify.erase_for(attendee) == 1
+    assert not OutboxMessage.objects.exists()
 
 
 def test_an_organisation_books_several_named_places_under_one_reference(training_session):

@@ -11,10 +11,10 @@ from courses import services
 from courses.models import Attendee, Audience, Booking
 from portal.accounts.models import Sector, User
 from portal.contact.selectors import is_discreet
-from portal.models import AuditEvent
+from portal.models import AuditEvent, SafeContactPlan
 from portal.places import HoldingStatus
 from tests.courses import helpers
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, SafeContactPlanFactory, UserFactory
 from tests.staff import sign_in_to_staff_area
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,22 @@ def test_an_existing_account_is_used_and_its_discreet_choice_honoured(
     client, coordinator, training_session
 ):
     caller = UserFactory(email="carol@example.com", plan={"service_may_be_named": False})
-    client.post(book_url(training_session), {**CALLER, "name": "Someone Else"})
+    # Booking tells the caller at once, so their plan comes first: nothing is booked yet,
+    # nothing typed is lost, and the plan's view is audited.
+    first = client.post(book_url(training_session), {**CALLER, "name": "Someone Else"})
+    page = first.content.decode()
+    assert first.status_code == 200 and not Booking.objects.exists() and not mail.outbox
+    assert "Safe-contact plan of Someone Else (the caller)" in page
+    assert page.index("read before contacting") < page.index("I have read the plans")
+    assert 'value="07700 900123"' in page
+    plan = caller.safe_contact_plan
+    assert AuditEvent.objects.filter(actor=coordinator, action="view", target_label=str(plan))
+    read = {**CALLER, "name": "Someone Else", "plans_read_for": "carol@example.com"}
+    # Read for another address is not read for this one.
+    other = client.post(book_url(training_session), {**read, "plans_read_for": "x"})
+    assert other.status_code == 200
+    assert not Booking.objects.exists()
+    assert client.post(book_url(training_session), read).status_code == 302
     booking = Booking.objects.get(session=training_session)
     assert booking.booked_by == caller
     caller.refresh_from_db()
@@ -283,3 +298,48 @@ def test_the_people_screen_offers_booking_for_a_caller(client, coordinator, two_
     assert reverse("courses_book_for_caller", args=[two_places.session_id]) in body
     assert reverse("courses_staff_booking", args=[two_places.reference]) in body
     assert 'action="' + reverse("courses_find_booking") in body
+
+
+CONTACT_CONTROLS = ("Transfer<span", "Transfer the place</button>", "Yes, cancel", "Book for a")
+
+
+def test_the_people_and_booking_screens_show_each_persons_plan_before_any_contact(
+    client, coordinator, two_places, settings
+):
+    settings.SMS_BACKEND = None
+    booker = two_places.booked_by
+    SafeContactPlan.objects.create(
+        user=booker, email_is_safe=False, text_is_safe=True, preferred_name="Bee"
+    )
+    ann_plan = SafeContactPlanFactory(
+        email="ann@example.com",
+        phone_call_is_safe=True,
+        voicemail_allowed=True,
+        voicemail_wording="Calling about your appointment",
+        service_may_be_named=False,
+    )
+    ref = two_places.reference
+    ann = two_places.attendees.order_by("pk").first()
+    screens = {
+        "people": reverse("courses_session_people", args=[two_places.session_id]),
+        "booking": reverse("courses_staff_booking", args=[ref]),
+        "transfer": reverse("courses_staff_transfer", args=[ref, ann.pk]),
+        "cancel": reverse("courses_staff_cancel_booking", args=[ref]),
+    }
+    for name, url in screens.items():
+        page = client.get(url).content.decode()
+        main = page[page.index("<main") :]
+        controls = [c for c in CONTACT_CONTROLS if c in main]
+        assert controls and all(
+            main.index("read before contacting") < main.index(c) for c in controls
+        ), name
+        # A person whose only safe channel is text is to be phoned: no texts are sent yet.
+        assert "Contact by phone (text only" in page, name
+        assert f"(booked {ref})" in page and "Ann (attending, " + ref + ")" in page, name
+        assert "Calling about your appointment" in page, name
+        assert "Safe-contact plan of Bob" not in page  # Bob has none: the defaults apply
+    for plan in (booker.safe_contact_plan, ann_plan):
+        views = AuditEvent.objects.filter(
+            actor=coordinator, action="view", target_label=str(plan), target_id=str(plan.pk)
+        )
+        assert views.count() == len(screens)

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from portal.localities import StaffAssignment
 from portal.payments.models import Payment
 from tests.factories import UserFactory
 from tests.payments.conftest import PURPOSE
@@ -18,7 +19,7 @@ def staff(client, role):
 def make_payments(count):
     from django.utils import timezone
 
-    Payment.objects.bulk_create(
+    return Payment.objects.bulk_create(
         Payment(
             purpose=PURPOSE,
             reference=f"BK-{n}",
@@ -33,20 +34,28 @@ def make_payments(count):
 
 
 def test_coordinators_see_payments_and_refunds_read_only(client, django_assert_max_num_queries):
-    staff(client, "Coordinator")
-    make_payments(30)
+    coordinator = staff(client, "Coordinator")
+    # Payments are theirs through what was paid for (courses: their sessions' bookings) or,
+    # as here, by assignment (portal.scope).
+    *theirs, not_theirs = make_payments(31)
+    StaffAssignment.objects.bulk_create(
+        StaffAssignment(user=coordinator, target=payment) for payment in theirs
+    )
     with django_assert_max_num_queries(30):
         response = client.get("/admin/payments/payment/?status=paid")
     assert response.status_code == 200
     assert response.content.count(b"BK-") >= 15
     assert b"BK-0<" not in response.content  # expired ones are filtered out
+    assert b"BK-30<" not in response.content  # paid, but not theirs
+    inspect_not_theirs = reverse("payments_payment:inspect", args=[not_theirs.pk])
+    assert client.get(inspect_not_theirs).status_code == 404
     assert client.get("/admin/payments/refund/").status_code == 200
-    payment = Payment.objects.first()
+    payment = theirs[0]
     assert client.get(f"/admin/payments/payment/inspect/{payment.pk}/").status_code == 200
     assert client.get(reverse("payments_payment:add")).status_code == 302
     assert client.get(reverse("payments_payment:edit", args=[payment.pk])).status_code == 302
     assert client.post(reverse("payments_payment:delete", args=[payment.pk])).status_code == 302
-    assert Payment.objects.count() == 30
+    assert Payment.objects.count() == 31
 
 
 def test_the_listing_query_count_does_not_grow_with_payments(client, django_assert_num_queries):

@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from portal import notify
 from portal.payments import services, tasks
 from portal.payments.models import Payment, Refund, StripeEvent
 from tests.payments.conftest import post_event, start
@@ -240,6 +241,8 @@ def test_completed_after_expired_is_refunded_by_webhook_when_the_handler_refuses
     assert payment.status == Payment.Status.REFUNDED
     assert len(stripe_standin.refunds) == 1
     assert len(mail.outbox) == 1
+    # The message is about the payment: erasing the payment's messages takes it away.
+    assert notify.erase_for(payment) == 1
 
 
 def test_a_declined_card_leaves_checkout_open_for_another_try(client, stripe_standin, handler):

@@ -10,11 +10,11 @@ from portal import notify
 from portal.models import OutboxMessage
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("message_templates")]
 
 MESSAGE = notify.Message(
     kind="tests.example",
-    template="portal/emails/test_message",
+    template="tests/emails/message",
     subject="Your place on Coercive control awareness",
     context={"thing": "Coercive control awareness"},
     attachments=[notify.Attachment("invite.ics", "BEGIN:VCALENDAR", "text/calendar")],
@@ -146,7 +146,7 @@ def test_a_message_without_a_discreet_version_is_replaced_by_a_neutral_one(
     user = UserFactory(plan={"service_may_be_named": False})
     no_discreet_version = notify.Message(
         kind="tests.plain",
-        template="portal/emails/test_plain",
+        template="tests/emails/plain",
         subject="Coercive control awareness: your place",
         context={"thing": "Coercive control awareness"},
     )
@@ -199,7 +199,7 @@ def test_a_verified_second_address_of_someone_discreet_gets_the_discreet_message
     EmailAddress.objects.create(user=owner, email="other@example.com", verified=True)
     message = notify.Message(
         kind="courses.booking_confirmed",
-        template="portal/emails/test_message",
+        template="tests/emails/message",
         subject="Your place on Coercive control awareness",
         context={"thing": "Coercive control awareness"},
         attachments=[

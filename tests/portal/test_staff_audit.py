@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from courses.models import Booking, PaymentMethod
+from portal.localities import StaffAssignment
 from portal.models import AuditEvent
 from portal.payments.models import Payment
 from portal.reports.models import ServiceReports
@@ -53,6 +54,7 @@ def test_inspecting_a_payment_is_audited(client, coordinator):
         customer_email="payer@example.com",
         hold_expires_at=timezone.now() + timedelta(minutes=15),
     )
+    StaffAssignment.objects.create(user=coordinator, target=payment)
     response = client.get(reverse("payments_payment:inspect", args=[payment.pk]))
     assert response.status_code == 200
     assert _events(payment, action="view", actor=coordinator).count() == 1

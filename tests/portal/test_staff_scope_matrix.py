@@ -1,8 +1,9 @@
-"""The staff-scope matrix (issue 12, item 2): every staff URL of one session × every staff
-role × assigned or not. A role that may open a URL for a session it is assigned to gets 404
-for one it is not, the same answer as for a session that does not exist, and the page names
-none of that session's people; a role that may not open it at all is answered the same
-whichever session it asks for. Listings and report rows leave out what is not theirs.
+"""The staff-scope matrix (issue 12, item 2): every staff URL of one session (and of the
+payment, organisation, safe-contact plan and account that come with its booking) × every
+staff role × assigned or not. A role that may open a URL for a record it is assigned to gets
+404 for one it is not, the same answer as for a record that does not exist, and the page
+names none of that record's people; a role that may not open it at all is answered the same
+whichever record it asks for. Listings and report rows leave out what is not theirs.
 
 Cheap by design: the sessions, people and signed-in clients are made once for the module
 (inside a transaction rolled back at its end); each case is two or three requests."""
@@ -12,14 +13,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page
 
 from courses import reports
 from courses.models import Booking
+from courses.payments import PURPOSE
 from portal.attendance.models import AttendanceMark
+from portal.contact.models import SafeContactPlan
 from portal.localities import Locality
+from portal.payments.models import Payment, Refund
 from tests.attendance import factories
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.staff import sign_in_to_staff_area
 
 ROLES = [
@@ -30,12 +35,14 @@ ROLES = [
     "Volunteer coordinator",
     "Commissioner",
 ]
-SECRETS = ("Sam Southern", "sam.southern@example.com")
+SECRETS = ("Sam Southern", "sam.southern@example.com", "Southern Secrets Ltd")
 
 
-def session_urls(pk: int, booking_pk: int) -> dict[str, tuple[str, str]]:
-    """Every staff URL about one session: (method, url)."""
+def session_urls(ids: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """Every staff URL about one session and what comes with its booking: (method, url)."""
+    pk, booking_pk = ids["session"], ids["booking"]
     register = reverse("attendance_register", args=["courses.session", pk])
+    payment, organisation, plan = ids["payment"], ids["organisation"], ids["plan"]
     return {
         "people": ("get", reverse("courses_session_people", args=[pk])),
         "offer": ("post", reverse("courses_offer_places", args=[pk, booking_pk])),
@@ -47,7 +54,21 @@ def session_urls(pk: int, booking_pk: int) -> dict[str, tuple[str, str]]:
         "copy": ("get", reverse("course_sessions:copy", args=[pk])),
         "history": ("get", reverse("course_sessions:history", args=[pk])),
         "usage": ("get", reverse("course_sessions:usage", args=[pk])),
+        "payment": ("get", reverse("payments_payment:inspect", args=[payment])),
+        "payment history": ("get", reverse("payments_payment:history", args=[payment])),
+        "refund": ("get", reverse("payments_refund:inspect", args=[ids["refund"]])),
+        "organisation": ("get", reverse("organisations:inspect", args=[organisation])),
+        "organisation edit": ("get", reverse("organisations:edit", args=[organisation])),
+        "plan": ("get", reverse("safe_contact_plans:inspect", args=[plan])),
+        "plan edit": ("get", reverse("safe_contact_plans:edit", args=[plan])),
+        "plan history": ("get", reverse("safe_contact_plans:history", args=[plan])),
+        "account edit": ("get", reverse("wagtailusers_users:edit", args=[ids["user"]])),
     }
+
+
+SOME_IDS = dict.fromkeys(
+    ["session", "booking", "payment", "refund", "organisation", "plan", "user"], 1
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +89,43 @@ def world(django_db_setup, django_db_blocker):
                 )
         mine = factories.session(course, locality=north, trainers=[staff["Trainer"]])
         theirs = factories.session(course, locality=south)
-        booker = UserFactory()
-        own = factories.booking(mine, booker, people=[("Nina North", "nina@example.com", None)])
-        other = factories.booking(theirs, booker, people=[(*SECRETS, None)])
+        nina, sam = UserFactory(), UserFactory(first_name="Sam", last_name="Southern")
+        mine_org = OrganisationFactory(name="Northern Mills")
+        theirs_org = OrganisationFactory(name="Southern Secrets Ltd")
+        own = factories.booking(
+            mine, nina, organisation=mine_org, people=[("Nina North", "nina@example.com", None)]
+        )
+        other = factories.booking(
+            theirs, sam, organisation=theirs_org, people=[(*SECRETS[:2], None)]
+        )
+        ids = {}
+        for key, booking, attendee_email in (
+            ("mine", own, "nina@example.com"),
+            ("theirs", other, SECRETS[1]),
+        ):
+            payment = Payment.objects.create(
+                purpose=PURPOSE,
+                reference=booking.reference,
+                description="DA awareness",
+                amount_pence=4500,
+                customer_email=attendee_email,
+                hold_expires_at=timezone.now(),
+                status=Payment.Status.PAID,
+            )
+            refund = Refund.objects.create(
+                payment=payment, amount_pence=100, reason="Test", idempotency_key=booking.reference
+            )
+            # A plan of an attendee without an account, found by the blind index of their email.
+            plan = SafeContactPlan.objects.create(name="Attendee", email=attendee_email)
+            ids[key] = {
+                "session": booking.session_id,
+                "booking": booking.pk,
+                "payment": payment.pk,
+                "refund": refund.pk,
+                "organisation": booking.organisation_id,
+                "plan": plan.pk,
+                "user": booking.booked_by_id,
+            }
         for session, booking in ((mine, own), (theirs, other)):
             AttendanceMark.objects.create(
                 occurrence_type_id=_type_id(session),
@@ -92,6 +147,7 @@ def world(django_db_setup, django_db_blocker):
             "clients": clients,
             "mine": (mine, own),
             "theirs": (theirs, other),
+            "ids": ids,
         }
         transaction.set_rollback(True)
 
@@ -105,19 +161,21 @@ def _ask(client, method, url):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", list(session_urls(1, 1)))
+@pytest.mark.parametrize("name", list(session_urls(SOME_IDS)))
 @pytest.mark.parametrize("role", ROLES)
 def test_not_assigned_is_a_404_that_reveals_nothing(world, role, name):
     client = world["clients"][role]
-    (mine, own), (theirs, other) = world["mine"], world["theirs"]
-    method, url = session_urls(mine.pk, own.pk)[name]
+    mine, theirs = world["ids"]["mine"], world["ids"]["theirs"]
+    method, url = session_urls(mine)[name]
     assigned = _ask(client, method, url)
-    method, url = session_urls(theirs.pk, other.pk)[name]
+    method, url = session_urls(theirs)[name]
     unassigned = _ask(client, method, url)
-    method, url = session_urls(theirs.pk + 1000, other.pk)[name]
+    nothing = {key: pk + 1000 for key, pk in theirs.items()} | {"booking": theirs["booking"]}
+    method, url = session_urls(nothing)[name]
     missing = _ask(client, method, url)
     body = unassigned.content.decode(errors="replace")
-    if role == "Superuser":
+    # Superusers see everything; commissioners every organisation (what figures count by).
+    if role == "Superuser" or (role == "Commissioner" and name.startswith("organisation")):
         assert unassigned.status_code == assigned.status_code, name
         return
     for secret in SECRETS:
@@ -192,3 +250,31 @@ def test_invoices_owed_are_scoped_too(world):
     assert paid.status_code == 404
     other.refresh_from_db()
     assert other.invoice_paid_at is None
+
+
+LISTINGS = {
+    "payments": ("payments_payment:index", "payment"),
+    "organisations": ("organisations:index", "organisation"),
+    "safe-contact plans": ("safe_contact_plans:index", "plan"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("listing", list(LISTINGS))
+@pytest.mark.parametrize("role", ROLES)
+def test_shared_listings_show_only_theirs(world, role, listing):
+    """The listings of kinds several apps share: what a role's sessions give it, no more."""
+    url_name, kind = LISTINGS[listing]
+    response = world["clients"][role].get(reverse(url_name))
+    if response.status_code != 200:
+        return
+    html = response.content.decode()
+    edit_or_inspect = url_name.replace(":index", ":inspect")
+    mine, theirs = world["ids"]["mine"][kind], world["ids"]["theirs"][kind]
+    links_theirs = reverse(edit_or_inspect, args=[theirs]) in html
+    if role == "Superuser" or (role == "Commissioner" and kind == "organisation"):
+        assert links_theirs
+    else:
+        assert not links_theirs and SECRETS[2] not in html
+        if role == "Coordinator":
+            assert reverse(edit_or_inspect, args=[mine]) in html

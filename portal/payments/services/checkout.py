@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal import notify
+from portal.money import pounds
 from portal.payments import stripe_api
-from portal.payments.models import Payment, pounds
+from portal.payments.models import Payment
 from portal.payments.services.base import (
     PAID_STATES,
     PaymentError,
@@ -247,5 +248,6 @@ def _tell_payer_of_unhonoured_refund(payment: Payment) -> None:
                 "amount": pounds(payment.amount_pence),
                 "reference": payment.reference,
             },
+            concerns=payment,
         ),
     )

@@ -8,8 +8,9 @@ import logging
 import stripe
 from django.db import transaction
 
+from portal.money import pounds
 from portal.payments import stripe_api
-from portal.payments.models import Payment, Refund, pounds
+from portal.payments.models import Payment, Refund
 from portal.payments.services.base import PAID_STATES, PaymentError, handler_for, stripe_error
 
 logger = logging.getLogger(__name__)

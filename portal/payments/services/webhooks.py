@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import identifiers
+from portal.money import pounds
 from portal.payments import stripe_api
-from portal.payments.models import Payment, Refund, StripeEvent, pounds
+from portal.payments.models import Payment, Refund, StripeEvent
 from portal.payments.services.base import PAID_STATES, InvalidWebhook, handler_for, stripe_error
 from portal.payments.services.checkout import apply_session
 from portal.payments.services.refunds import refunded_status
