@@ -1,8 +1,8 @@
 """The header and footer links of the public site, kept in the cache until a page changes.
 
-The header lists the pages shown in menus, and always the training catalogue (a business
-looking for training finds it from every page, whether or not an editor ticked "show in
-menus" on it)."""
+The header lists the pages shown in menus, and always the training catalogue and the
+"Volunteer with us" page (a business looking for training, or someone wanting to volunteer,
+finds it from every page, whether or not an editor ticked "show in menus" on it)."""
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +14,7 @@ from wagtail.models import Page, Site
 CACHE_SECONDS = 3600
 FOOTER_PAGE_TYPES = ("cms.SafetyPage", "cms.AccessibilityStatementPage", "cms.PrivacyNoticePage")
 CATALOGUE_PAGE_TYPE = ("courses", "TrainingIndexPage")
+VOLUNTEERING_PAGE_TYPE = ("volunteers", "VolunteerIndexPage")
 
 
 def _cache_key(site: Site) -> str:
@@ -21,10 +22,11 @@ def _cache_key(site: Site) -> str:
 
 
 def site_links(site: Site | None) -> dict:
-    """{"navigation": [...], "footer": [...], "training": item or None}, each item
-    {"title", "url"}; "training" is the course catalogue."""
+    """{"navigation": [...], "footer": [...], "training": item or None, "volunteering": item
+    or None}, each item {"title", "url"}; "training" is the course catalogue, "volunteering"
+    the "Volunteer with us" page."""
     if site is None:
-        return {"navigation": [], "footer": [], "training": None}
+        return {"navigation": [], "footer": [], "training": None, "volunteering": None}
     links = cache.get(_cache_key(site))
     if links is None:
         links = _build(site)
@@ -35,9 +37,11 @@ def site_links(site: Site | None) -> dict:
 def _build(site: Site) -> dict:
     root = site.root_page
     in_menu = Q(show_in_menus=True)
-    catalogue_type = _catalogue_type()
-    if catalogue_type is not None:
-        in_menu |= Q(content_type=catalogue_type)
+    catalogue_type = _page_type(CATALOGUE_PAGE_TYPE)
+    volunteering_type = _page_type(VOLUNTEERING_PAGE_TYPE)
+    for always in (catalogue_type, volunteering_type):
+        if always is not None:
+            in_menu |= Q(content_type=always)
     menu = list(
         root.get_children()
         .live()
@@ -60,25 +64,29 @@ def _build(site: Site) -> dict:
         if label in footer_pages
     ]
     footer.append({"title": "Search", "url": reverse("cms:search")})
-    training = next(
-        (
-            {"title": page.title, "url": page.relative_url(site)}
-            for page in menu
-            if catalogue_type is not None and page.content_type_id == catalogue_type.pk
-        ),
-        None,
-    )
+
+    def first_of(page_type: ContentType | None) -> dict | None:
+        return next(
+            (
+                {"title": page.title, "url": page.relative_url(site)}
+                for page in menu
+                if page_type is not None and page.content_type_id == page_type.pk
+            ),
+            None,
+        )
+
     return {
         "navigation": [{"title": page.title, "url": page.relative_url(site)} for page in menu],
         "footer": footer,
-        "training": training,
+        "training": first_of(catalogue_type),
+        "volunteering": first_of(volunteering_type),
     }
 
 
-def _catalogue_type() -> ContentType | None:
-    if not apps.is_installed("courses"):
+def _page_type(label: tuple[str, str]) -> ContentType | None:
+    if not apps.is_installed(label[0]):
         return None
-    return ContentType.objects.get_for_model(apps.get_model(*CATALOGUE_PAGE_TYPE))
+    return ContentType.objects.get_for_model(apps.get_model(*label))
 
 
 def _footer_models() -> list:

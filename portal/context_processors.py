@@ -30,5 +30,7 @@ def portal(request):
         "portal_footer_links": SimpleLazyObject(lambda: links()["footer"]),
         # The course catalogue ({"title", "url"}) or None: the home page points to it.
         "portal_training": SimpleLazyObject(lambda: links().get("training")),
+        # The "Volunteer with us" page ({"title", "url"}) or None: the home page points to it.
+        "portal_volunteering": SimpleLazyObject(lambda: links().get("volunteering")),
         "helpline": SimpleLazyObject(lambda: selectors.helpline(request)),
     }

@@ -31,6 +31,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("training/", include("courses.urls")),
+    path("volunteer/", include("volunteers.urls")),
     path("payments/", include("portal.payments.urls")),
     path("attendance/", include("portal.attendance.urls")),
     path("", include("cms.urls")),
