@@ -52,9 +52,7 @@ def _attend(course, user):
 def test_the_whole_pipeline_completes_stages_by_itself_as_evidence_arrives(
     roles, coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = helpers.at_stage(
-        Stage.REFERENCES, role=roles["drop_in"], coordinator=coordinator
-    )
+    application = helpers.at_stage(Stage.REFERENCES, role=roles["drop_in"], coordinator=coordinator)
     assert set(application.references.values_list("status", flat=True)) == {"requested"}
     # Evidence for a later stage may come early: the DBS outcome is kept until it is due.
     application = _dbs(application, coordinator)
@@ -97,9 +95,7 @@ def test_a_coordinator_moves_on_only_from_the_stages_without_evidence(roles, coo
 def test_a_dbs_below_the_roles_level_or_not_accepted_does_not_complete_the_stage(
     roles, coordinator
 ):
-    application = helpers.at_stage(
-        Stage.REFERENCES, role=roles["drop_in"], coordinator=coordinator
-    )
+    application = helpers.at_stage(Stage.REFERENCES, role=roles["drop_in"], coordinator=coordinator)
     application = _answer_both(application)
     assert application.stage == Stage.DBS
     application = _dbs(application, coordinator, level="standard")
@@ -114,7 +110,9 @@ def test_a_dbs_below_the_roles_level_or_not_accepted_does_not_complete_the_stage
 
 
 def test_a_role_without_required_courses_passes_training_by_itself(roles, coordinator):
-    application = helpers.at_stage(Stage.REFERENCES, role=roles["office"], coordinator=coordinator, locality="south")
+    application = helpers.at_stage(
+        Stage.REFERENCES, role=roles["office"], coordinator=coordinator, locality="south"
+    )
     application = _dbs(_answer_both(application), coordinator, level="basic")
     assert application.stage == Stage.AGREEMENT
 
@@ -134,9 +132,7 @@ def test_hold_needs_a_reason_and_returns_to_the_stage_it_was_held_at(roles, coor
     application = helpers.at_stage(Stage.INTERVIEW, role=roles["office"], coordinator=coordinator)
     with pytest.raises(services.StageError, match="reason"):
         services.move(application, Stage.ON_HOLD, by=coordinator, reason="  ")
-    application = services.move(
-        application, Stage.ON_HOLD, by=coordinator, reason="Moving house"
-    )
+    application = services.move(application, Stage.ON_HOLD, by=coordinator, reason="Moving house")
     assert (application.stage, application.held_from) == (Stage.ON_HOLD, Stage.INTERVIEW)
     with pytest.raises(services.StageError, match="goes back"):
         services.move(application, Stage.REFERENCES, by=coordinator)
@@ -225,7 +221,9 @@ def test_notes_are_encrypted_and_their_writing_audited(roles, coordinator):
         services.add_note(application, by=coordinator, text=" ")
 
 
-def test_submitting_sends_the_confirmation_email(roles, mailoutbox, django_capture_on_commit_callbacks):
+def test_submitting_sends_the_confirmation_email(
+    roles, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         application = helpers.submitted(role=roles["office"])
     assert application.stage == Stage.APPLIED and application.submitted_at
