@@ -132,6 +132,11 @@ class Application(models.Model):
     def is_closed(self) -> bool:
         return self.stage in CLOSED
 
+    @property
+    def availability_labels(self) -> list[str]:
+        labels = dict(AVAILABILITY_CHOICES)
+        return [labels[slot] for slot in self.availability if slot in labels]
+
     def target_days(self) -> int | None:
         return settings.VOLUNTEER_STAGE_TARGET_DAYS.get(self.stage)
 
