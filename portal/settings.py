@@ -358,15 +358,15 @@ VOLUNTEER_STAGE_TARGET_DAYS = {
     "dbs": 28,
     "training": 42,
     "agreement": 7,
-    **{
-        stage: int(days)
-        for stage, _, days in (
-            part.partition("=")
-            for part in os.environ.get("VOLUNTEER_STAGE_TARGET_DAYS", "").split(",")
-            if part
-        )
-    },
 }
+for _part in filter(None, os.environ.get("VOLUNTEER_STAGE_TARGET_DAYS", "").split(",")):
+    _stage, _, _target = _part.strip().partition("=")
+    if _stage not in VOLUNTEER_STAGE_TARGET_DAYS or not _target.isascii() or not _target.isdigit():
+        raise ImproperlyConfigured(
+            "VOLUNTEER_STAGE_TARGET_DAYS takes stage=days pairs, stages among "
+            + ", ".join(VOLUNTEER_STAGE_TARGET_DAYS)
+        )
+    VOLUNTEER_STAGE_TARGET_DAYS[_stage] = int(_target)
 
 # Field encryption: comma-separated Fernet keys, newest first. The first encrypts; all decrypt.
 # Blind indexes (finding an encrypted email without decrypting): keys newest first, likewise.
