@@ -109,6 +109,7 @@ def application_detail(request, pk: int, *, forms: dict | None = None, status: i
             "issued_on": check.issued_on,
             "update_service": check.update_service,
             "outcome": check.outcome,
+            "status_checked_on": check.status_checked_on,
         }
         if check
         else {"level": selectors.required_dbs_level(application)}

@@ -230,9 +230,21 @@ class DBSForm(forms.Form):
         label="Subscribed to the DBS Update Service", required=False
     )
     outcome = forms.ChoiceField(label="Outcome", choices=DBSCheck.Outcome.choices)
+    status_checked_on = forms.DateField(
+        label="Update Service status last checked (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date the status was checked"},
+    )
 
     def clean_issued_on(self):
         issued = self.cleaned_data["issued_on"]
         if issued > timezone.localdate():
             raise forms.ValidationError("The issue date must be today or in the past")
         return issued
+
+    def clean_status_checked_on(self):
+        checked = self.cleaned_data["status_checked_on"]
+        if checked and checked > timezone.localdate():
+            raise forms.ValidationError("The status check date must be today or in the past")
+        return checked

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from volunteers import selectors, services
@@ -144,6 +145,7 @@ def equality(request, pk: int):
     return render(request, "volunteers/equality.html", {"form": form, "application": application})
 
 
+@never_cache  # it names the applicant: no cache may keep it
 def reference(request, token: str):
     try:
         found = services.reference_for_token(token)

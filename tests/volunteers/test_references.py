@@ -148,6 +148,19 @@ def test_a_yearly_update_service_check_reminder_for_subscribers(roles, coordinat
     assert services.dbs_renewal_reminders(date(2026, 1, 9)) == 0
     assert services.dbs_renewal_reminders(date(2026, 1, 10)) == 1
     assert services.dbs_renewal_reminders(date(2026, 1, 11)) == 0
+    # The coordinator records the check; the next reminder is a year after it.
+    services.record_dbs(
+        application,
+        by=coordinator,
+        level="enhanced",
+        certificate_number="001234567890",
+        issued_on=date(2025, 1, 10),
+        update_service=True,
+        outcome="clear",
+        status_checked_on=date(2026, 1, 12),
+    )
+    assert services.dbs_renewal_reminders(date(2027, 1, 11)) == 0
+    assert services.dbs_renewal_reminders(date(2027, 1, 12)) == 1
 
 
 def test_the_certificate_number_is_encrypted_at_rest(roles, coordinator):

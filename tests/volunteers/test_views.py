@@ -188,6 +188,7 @@ def test_a_referee_link_used_twice_or_expired_reveals_nothing(client, site_roles
     url = reverse("volunteers:reference", args=[first.token])
     page = client.get(url)
     assert page.status_code == 200 and application.user.get_full_name() in page.content.decode()
+    assert "no-store" in page["Cache-Control"] or "no-cache" in page["Cache-Control"]
     bad = client.post(url, {"known_for": "", "recommends": ""})
     assert bad.status_code == 200
     assert "Tell us how long you have known them" in bad.content.decode()

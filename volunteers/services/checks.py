@@ -33,9 +33,13 @@ def record_dbs(
     issued_on: date,
     update_service: bool,
     outcome: str,
+    status_checked_on: date | None = None,
 ) -> DBSCheck:
     from volunteers.services.pipeline import complete_by_evidence
 
+    previous = DBSCheck.objects.filter(application=application).first()
+    # A new certificate starts its renewal reminders afresh; a correction keeps them.
+    same_certificate = previous is not None and previous.issued_on == issued_on
     check, _ = DBSCheck.objects.update_or_create(
         application=application,
         defaults={
@@ -45,7 +49,8 @@ def record_dbs(
             "update_service": update_service,
             "outcome": outcome,
             "renewal_due_on": renewal_date(issued_on),
-            "reminders_sent": [],
+            "status_checked_on": status_checked_on,
+            "reminders_sent": previous.reminders_sent if same_certificate else [],
             "recorded_by": by,
             "recorded_at": timezone.now(),
         },
