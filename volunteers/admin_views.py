@@ -90,8 +90,10 @@ def application_list(request):
     )
 
 
-def _application(request, pk: int) -> Application:
+def _application(request, pk: int, *, changing: bool = False) -> Application:
     _allowed(request)
+    if changing and not request.user.has_perm(selectors.CHANGE_PERMISSION):
+        raise Http404
     return get_object_or_404(
         selectors.applications_visible_to(request.user).select_related("user"), pk=pk
     )
@@ -154,7 +156,7 @@ def _refused(request, pk, message: str, key: str, form) -> TemplateResponse:
 
 @require_POST
 def move(request, pk: int):
-    application = _application(request, pk)
+    application = _application(request, pk, changing=True)
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _refused(request, pk, "Keep the reason under 2000 characters.", "move", form)
@@ -176,7 +178,7 @@ def move(request, pk: int):
 
 @require_POST
 def override(request, pk: int):
-    application = _application(request, pk)
+    application = _application(request, pk, changing=True)
     form = OverrideForm(request.POST)
     if not form.is_valid():
         return _refused(request, pk, form.errors["reason"][0], "override", form)
@@ -192,7 +194,7 @@ def override(request, pk: int):
 
 @require_POST
 def add_note(request, pk: int):
-    application = _application(request, pk)
+    application = _application(request, pk, changing=True)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _refused(request, pk, form.errors["text"][0], "note", form)
@@ -203,7 +205,7 @@ def add_note(request, pk: int):
 
 @require_POST
 def record_dbs(request, pk: int):
-    application = _application(request, pk)
+    application = _application(request, pk, changing=True)
     form = DBSForm(request.POST)
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]

@@ -17,6 +17,7 @@ from volunteers.models import (
 
 COORDINATOR_ROLE = "Volunteer coordinator"
 VIEW_PERMISSION = "volunteers.view_application"
+CHANGE_PERMISSION = "volunteers.change_application"
 LIVED_EXPERIENCE_PERMISSION = "volunteers.view_lived_experience"
 
 

@@ -190,7 +190,13 @@ ROLE_PERMISSIONS = {
         "wagtailadmin.access_admin",
     },
     "Programme facilitator": {*PLANS, "wagtailadmin.access_admin"},
-    "Volunteer coordinator": {*PLANS, "wagtailadmin.access_admin"},
+    "Volunteer coordinator": {
+        *PLANS,
+        "volunteers.change_application",
+        "volunteers.view_application",
+        "volunteers.view_lived_experience",
+        "wagtailadmin.access_admin",
+    },
     # Figures, not individual records: the reports, and what they are counted by.
     "Commissioner": {
         "accounts.view_organisation",
