@@ -116,8 +116,6 @@ def application_detail(request, pk: int, *, forms: dict | None = None, status: i
         if check
         else {"level": selectors.required_dbs_level(application)}
     )
-    courses = selectors.required_courses(application)
-    attended = selectors.courses_attended(application.user, courses)
     stage = application.stage
     return TemplateResponse(
         request,
@@ -128,7 +126,8 @@ def application_detail(request, pk: int, *, forms: dict | None = None, status: i
             "lived_experience": selectors.sees_lived_experience(request.user),
             "references": list(application.references.all()),
             "check": check,
-            "training": [(course, course.pk in attended) for course in courses],
+            "training": selectors.training_status(application),
+            "today": timezone.localdate(),
             "required_dbs": selectors.required_dbs_level(application),
             "notes": list(application.notes.select_related("author")),
             "changes": list(application.changes.select_related("by")),

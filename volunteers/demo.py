@@ -27,6 +27,7 @@ ROLES = [
         "localities": ["north", "central", "south"],
         "dbs": "enhanced",
         "courses": [AWARENESS_COURSE],
+        "refresher_months": 12,
         "supervision": True,
     },
     {
@@ -38,6 +39,7 @@ ROLES = [
         "localities": ["online"],
         "dbs": "enhanced",
         "courses": [AWARENESS_COURSE],
+        "refresher_months": 12,
         "supervision": True,
     },
     {
@@ -146,6 +148,7 @@ def _roles(home) -> list[VolunteerRolePage]:
                     time_commitment=spec["time"],
                     dbs_level=spec["dbs"],
                     supervision_required=spec["supervision"],
+                    training_valid_months=spec.get("refresher_months"),
                 )
             )
             page.localities.set(Locality.objects.filter(slug__in=spec["localities"]))

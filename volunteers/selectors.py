@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from portal import scope
 from portal.attendance.models import ATTENDED, AttendanceMark
@@ -74,15 +79,15 @@ def required_courses(application: Application) -> list:
     )
 
 
-def courses_attended(user, courses: list) -> set[int]:
-    """The ids of those courses this person attended (marked present or late on a register
-    of one of their sessions)."""
+def courses_attended(user, courses: list) -> dict[int, date]:
+    """For each of those courses this person attended (marked present or late on a register
+    of one of its sessions), the day of the latest such session."""
+    from django.contrib.contenttypes.models import ContentType
+
     from courses.models import Attendee, Session
 
     if not courses:
-        return set()
-    from django.contrib.contenttypes.models import ContentType
-
+        return {}
     attendees = Attendee.objects.filter(user=user, session__course__in=courses)
     marks = AttendanceMark.objects.filter(
         occurrence_type=ContentType.objects.get_for_model(Session),
@@ -90,12 +95,50 @@ def courses_attended(user, courses: list) -> set[int]:
         person_id__in=attendees.values("pk"),
         status__in=ATTENDED,
     )
-    attended_sessions = marks.values("occurrence_id")
-    return set(
-        attendees.filter(session_id__in=attended_sessions).values_list(
-            "session__course_id", flat=True
-        )
-    )
+    latest: dict[int, date] = {}
+    for course_id, starts_at in attendees.filter(pk__in=marks.values("person_id")).values_list(
+        "session__course_id", "session__starts_at"
+    ):
+        day = timezone.localtime(starts_at).date()
+        latest[course_id] = max(day, latest.get(course_id, day))
+    return latest
+
+
+@dataclass(frozen=True)
+class TrainingStatus:
+    course: object  # courses.CoursePage
+    attended_on: date | None
+    valid_until: date | None  # None: it never needs doing again
+
+    def lapsed(self, today: date) -> bool:
+        return self.valid_until is not None and today > self.valid_until
+
+    def done(self, today: date) -> bool:
+        return self.attended_on is not None and not self.lapsed(today)
+
+
+def training_status(application: Application) -> list[TrainingStatus]:
+    """Each course the roles applied for require: when it was last attended, and until when
+    that counts (the shortest `training_valid_months` of the roles requiring it)."""
+    courses = required_courses(application)
+    attended = courses_attended(application.user, courses)
+    months: dict[int, int] = {}
+    for role in application.roles.prefetch_related("required_courses"):
+        if role.training_valid_months:
+            for course in role.required_courses.all():
+                months[course.pk] = min(months.get(course.pk, 10**4), role.training_valid_months)
+    statuses = []
+    for course in courses:
+        on = attended.get(course.pk)
+        until = _add_months(on, months[course.pk]) if on and course.pk in months else None
+        statuses.append(TrainingStatus(course, on, until))
+    return statuses
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 def coordinators_for(application: Application) -> list:

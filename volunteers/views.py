@@ -70,9 +70,10 @@ def application(request, pk: int):
     application = _own(request, pk)
     training = []
     if application.stage in (Stage.TRAINING, Stage.AGREEMENT, Stage.ACTIVE, Stage.DBS):
-        courses = selectors.required_courses(application)
-        attended = selectors.courses_attended(request.user, courses)
-        training = [(course, course.pk in attended) for course in courses]
+        today = timezone.localdate()
+        training = [
+            (status.course, status.done(today)) for status in selectors.training_status(application)
+        ]
     return render(
         request,
         "volunteers/application.html",

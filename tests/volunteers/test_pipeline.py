@@ -239,3 +239,35 @@ def test_a_draft_once_sent_cannot_be_changed(roles):
     with pytest.raises(services.ApplicationError):
         services.save_draft(application, {"motivation": "changed"})
     assert Reference.objects.filter(application=application).count() == 2
+
+
+def test_training_a_role_needs_again_lapses_and_is_flagged(roles, coordinator):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.staff import sign_in_to_staff_area
+    from volunteers import selectors
+
+    roles["drop_in"].training_valid_months = 12
+    roles["drop_in"].save()
+    application = helpers.at_stage(Stage.REFERENCES, role=roles["drop_in"], coordinator=coordinator)
+    application = _dbs(_answer_both(application), coordinator)
+    trainer = UserFactory(roles=["Trainer"])
+    old = course_factories.session(
+        roles["course"], trainers=[trainer], starts_in=timedelta(days=-400)
+    )
+    attendance.mark(
+        old, course_factories.booking(old, application.user).attendees.get(), "present", by=trainer
+    )
+    application.refresh_from_db()
+    assert application.stage == Stage.TRAINING, "a refresher over a year old counts for nothing"
+    assert "lapsed" in services.evidence_missing(application, Stage.TRAINING)
+    (status,) = selectors.training_status(application)
+    assert status.lapsed(date.today()) and status.valid_until < date.today()
+    client = Client()
+    sign_in_to_staff_area(client, coordinator)
+    page = client.get(reverse("volunteers_application", args=[application.pk]))
+    assert "(lapsed)" in page.content.decode()
+    _attend(roles["course"], application.user)
+    application.refresh_from_db()
+    assert application.stage == Stage.AGREEMENT

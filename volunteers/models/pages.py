@@ -56,6 +56,12 @@ class VolunteerRolePage(PublicPageMixin, Page):
     required_courses = ParentalManyToManyField(
         "courses.CoursePage", blank=True, related_name="volunteer_roles"
     )
+    training_valid_months = models.PositiveSmallIntegerField(
+        "training needed again after (months)",
+        null=True,
+        blank=True,
+        help_text="For example 12 for a yearly safeguarding refresher. Empty: never again.",
+    )
     supervision_required = models.BooleanField(
         "supervision after each shift",
         default=False,
@@ -70,6 +76,7 @@ class VolunteerRolePage(PublicPageMixin, Page):
         FieldPanel("localities", widget=forms.CheckboxSelectMultiple),
         "dbs_level",
         FieldPanel("required_courses", widget=forms.CheckboxSelectMultiple),
+        "training_valid_months",
         "supervision_required",
     ]
     parent_page_types = ["volunteers.VolunteerIndexPage"]

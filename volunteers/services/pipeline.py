@@ -105,10 +105,13 @@ def evidence_missing(application: Application, stage: str) -> str:
             return "DBS check: it has lapsed and needs renewing."
         return ""
     if stage == Stage.TRAINING:
-        courses = selectors.required_courses(application)
-        attended = selectors.courses_attended(application.user, courses)
-        missing = [course.title for course in courses if course.pk not in attended]
-        return f"Training not attended yet: {', '.join(missing)}." if missing else ""
+        today = timezone.localdate()
+        missing = [
+            status.course.title
+            for status in selectors.training_status(application)
+            if not status.done(today)
+        ]
+        return f"Training not attended (or lapsed): {', '.join(missing)}." if missing else ""
     if stage == Stage.AGREEMENT:
         return "" if application.agreement_signed_at else "Volunteer agreement: not signed yet."
     return ""
