@@ -350,6 +350,11 @@ if VOLUNTEER_REFERENCE_REMINDER_DAYS and (
     raise ImproperlyConfigured("References must be reminded before they are marked failed.")
 VOLUNTEER_DBS_RENEWAL_YEARS = int(os.environ.get("VOLUNTEER_DBS_RENEWAL_YEARS", "3"))
 VOLUNTEER_DBS_RENEWAL_REMINDER_DAYS = _days("VOLUNTEER_DBS_RENEWAL_REMINDER_DAYS", "60,30,7")
+# Days after an application was withdrawn or not progressed that its personal details,
+# references and DBS record are anonymised (the row is kept, to be counted).
+VOLUNTEER_RETENTION_DAYS = int(os.environ.get("VOLUNTEER_RETENTION_DAYS", "365"))
+if VOLUNTEER_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("VOLUNTEER_RETENTION_DAYS must be 1 or more.")
 VOLUNTEER_STAGE_TARGET_DAYS = {
     "applied": 5,
     "screening": 7,

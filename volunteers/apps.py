@@ -15,6 +15,11 @@ def create_schedules(sender, **kwargs):
         "volunteers.services.dbs_renewal_reminders",
         DAY_MINUTES,
     )
+    ensure_schedule(
+        "Anonymise closed volunteer applications",
+        "volunteers.services.anonymise_closed_applications",
+        DAY_MINUTES,
+    )
 
 
 class VolunteersConfig(AppConfig):

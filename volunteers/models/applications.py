@@ -73,8 +73,12 @@ AVAILABILITY_CHOICES = [
 
 
 class Application(models.Model):
+    # None once anonymised (volunteers.services.retention): the row stays, to be counted.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_applications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="volunteer_applications",
     )
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.DRAFT)
     stage_entered_at = models.DateTimeField(default=timezone.now)
@@ -103,6 +107,7 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     override_reason = EncryptedTextField(blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

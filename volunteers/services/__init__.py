@@ -32,12 +32,14 @@ from volunteers.services.references import (
     reference_for_token,
     request_references,
 )
+from volunteers.services.retention import anonymise_closed_applications
 
 __all__ = [
     "ApplicationError",
     "ReferenceLinkError",
     "StageError",
     "add_note",
+    "anonymise_closed_applications",
     "answer_reference",
     "chase_references",
     "complete_by_evidence",
