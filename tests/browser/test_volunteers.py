@@ -73,6 +73,7 @@ def test_apply_then_references_dbs_and_active(page, journey):
     sign_in_to_staff_area(page, coordinator.email, PASSWORD, STAFF_TOTP_SECRET)
     page.goto("/admin/volunteer-applications/")
     page.get_by_role("link", name=application.reference).click()
+    expect(page.locator("#application-stage")).to_contain_text("Applied")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Move on to: Screening call").click()
     page.get_by_role("button", name="Move on to: Interview").click()
