@@ -1,8 +1,9 @@
 """The header and footer links of the public site, kept in the cache until a page changes.
 
-The header lists the pages shown in menus, and always the training catalogue (a business
-looking for training finds it from every page, whether or not an editor ticked "show in
-menus" on it) and "Ask for support" (the front door for support, `referrals`)."""
+The header lists the pages shown in menus, and always the training catalogue and the
+"Volunteer with us" page (a business looking for training, or someone wanting to volunteer,
+finds it from every page, whether or not an editor ticked "show in menus" on it), and "Ask for
+support" (the front door for support, `referrals`)."""
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -14,18 +15,25 @@ from wagtail.models import Page, Site
 CACHE_SECONDS = 3600
 FOOTER_PAGE_TYPES = ("cms.SafetyPage", "cms.AccessibilityStatementPage", "cms.PrivacyNoticePage")
 CATALOGUE_PAGE_TYPE = ("courses", "TrainingIndexPage")
+VOLUNTEERING_PAGE_TYPE = ("volunteers", "VolunteerIndexPage")
 
 
 def _cache_key(site: Site) -> str:
-    return f"cms:site-links:v2:{site.pk}"
+    return f"cms:site-links:v3:{site.pk}"
 
 
 def site_links(site: Site | None) -> dict:
-    """{"navigation": [...], "footer": [...], "training": item or None, "support": item or
-    None}, each item {"title", "url"}; "training" is the course catalogue, "support" the
-    form to ask for support."""
+    """{"navigation": [...], "footer": [...], "training", "volunteering", "support"}, the last
+    three an item or None; each item {"title", "url"}: "training" is the course catalogue,
+    "volunteering" the "Volunteer with us" page, "support" the form to ask for support."""
     if site is None:
-        return {"navigation": [], "footer": [], "training": None, "support": _support()}
+        return {
+            "navigation": [],
+            "footer": [],
+            "training": None,
+            "volunteering": None,
+            "support": _support(),
+        }
     links = cache.get(_cache_key(site))
     if links is None:
         links = _build(site)
@@ -36,9 +44,11 @@ def site_links(site: Site | None) -> dict:
 def _build(site: Site) -> dict:
     root = site.root_page
     in_menu = Q(show_in_menus=True)
-    catalogue_type = _catalogue_type()
-    if catalogue_type is not None:
-        in_menu |= Q(content_type=catalogue_type)
+    catalogue_type = _page_type(CATALOGUE_PAGE_TYPE)
+    volunteering_type = _page_type(VOLUNTEERING_PAGE_TYPE)
+    for always in (catalogue_type, volunteering_type):
+        if always is not None:
+            in_menu |= Q(content_type=always)
     menu = list(
         root.get_children()
         .live()
@@ -61,18 +71,22 @@ def _build(site: Site) -> dict:
         if label in footer_pages
     ]
     footer.append({"title": "Search", "url": reverse("cms:search")})
-    training = next(
-        (
-            {"title": page.title, "url": page.relative_url(site)}
-            for page in menu
-            if catalogue_type is not None and page.content_type_id == catalogue_type.pk
-        ),
-        None,
-    )
+
+    def first_of(page_type: ContentType | None) -> dict | None:
+        return next(
+            (
+                {"title": page.title, "url": page.relative_url(site)}
+                for page in menu
+                if page_type is not None and page.content_type_id == page_type.pk
+            ),
+            None,
+        )
+
     return {
         "navigation": [{"title": page.title, "url": page.relative_url(site)} for page in menu],
         "footer": footer,
-        "training": training,
+        "training": first_of(catalogue_type),
+        "volunteering": first_of(volunteering_type),
         "support": _support(),
     }
 
@@ -83,10 +97,10 @@ def _support() -> dict | None:
     return {"title": "Ask for support", "url": reverse("referrals:ask")}
 
 
-def _catalogue_type() -> ContentType | None:
-    if not apps.is_installed("courses"):
+def _page_type(label: tuple[str, str]) -> ContentType | None:
+    if not apps.is_installed(label[0]):
         return None
-    return ContentType.objects.get_for_model(apps.get_model(*CATALOGUE_PAGE_TYPE))
+    return ContentType.objects.get_for_model(apps.get_model(*label))
 
 
 def _footer_models() -> list:

@@ -8,12 +8,12 @@ long as a proxy could keep them, and serves them to the next reader who sends no
 A reader with any cookie (a session, a CSRF token, a signed-in person) never gets or fills an
 entry.
 
-Purging is one rule: any change to public content (`PUBLIC_CONTENT_APPS`, or a model an app
-registers with `shows_on_public_pages`) moves the cache to a new generation (at once, and
-again once the change commits), so every later reader gets a fresh page; old entries are
-never read again and lapse. A request reads the generation before it reads any content and
-stores under that one, so a page built from data read just before a change can never be
-stored as current.
+Purging is one rule: any change to public content (`PUBLIC_CONTENT_APPS`, any app's Wagtail
+pages, or a model an app registers with `shows_on_public_pages`) moves the cache to a new
+generation (at once, and again once the change commits), so every later reader gets a fresh
+page; old entries are never read again and lapse. A request reads the generation before it
+reads any content and stores under that one, so a page built from data read just before a
+change can never be stored as current.
 """
 
 import hashlib
@@ -94,7 +94,13 @@ class AnonymousPageCacheMiddleware:
 
 
 def _content_changed(sender, **kwargs) -> None:
-    if sender._meta.app_label in PUBLIC_CONTENT_APPS or sender in _public_models:
+    from wagtail.models import Page
+
+    if (
+        sender._meta.app_label in PUBLIC_CONTENT_APPS
+        or sender in _public_models
+        or issubclass(sender, Page)  # any app's pages (volunteering roles)
+    ):
         purge()
 
 

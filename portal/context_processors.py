@@ -32,5 +32,7 @@ def portal(request):
         "portal_training": SimpleLazyObject(lambda: links().get("training")),
         # The form to ask for support ({"title", "url"}): the header and "Get help now".
         "portal_support": SimpleLazyObject(lambda: links().get("support")),
+        # The "Volunteer with us" page ({"title", "url"}) or None: the home page points to it.
+        "portal_volunteering": SimpleLazyObject(lambda: links().get("volunteering")),
         "helpline": SimpleLazyObject(lambda: selectors.helpline(request)),
     }

@@ -357,6 +357,51 @@ PLACES_OFFER_HOURS = int(os.environ.get("PLACES_OFFER_HOURS", "48"))
 if PLACES_PAYMENT_HOLD_MINUTES < 1 or PLACES_OFFER_HOURS < 1:
     raise ImproperlyConfigured("PLACES_PAYMENT_HOLD_MINUTES and PLACES_OFFER_HOURS must be 1+.")
 
+
+# Volunteers: days a referee has before the first and second reminders, and before the
+# reference is marked failed; years a DBS check lasts before the service renews it, and the
+# days before renewal the coordinator is reminded; days each onboarding stage should take.
+def _days(name: str, default: str) -> list[int]:
+    try:
+        days = sorted(int(part) for part in os.environ.get(name, default).split(",") if part)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be comma-separated whole days.") from None
+    if any(day < 1 for day in days):
+        raise ImproperlyConfigured(f"{name} must be 1 or more days each.")
+    return days
+
+
+VOLUNTEER_REFERENCE_REMINDER_DAYS = _days("VOLUNTEER_REFERENCE_REMINDER_DAYS", "7,14")
+VOLUNTEER_REFERENCE_FAIL_DAYS = int(os.environ.get("VOLUNTEER_REFERENCE_FAIL_DAYS", "21"))
+if VOLUNTEER_REFERENCE_REMINDER_DAYS and (
+    VOLUNTEER_REFERENCE_REMINDER_DAYS[-1] >= VOLUNTEER_REFERENCE_FAIL_DAYS
+):
+    raise ImproperlyConfigured("References must be reminded before they are marked failed.")
+VOLUNTEER_DBS_RENEWAL_YEARS = int(os.environ.get("VOLUNTEER_DBS_RENEWAL_YEARS", "3"))
+VOLUNTEER_DBS_RENEWAL_REMINDER_DAYS = _days("VOLUNTEER_DBS_RENEWAL_REMINDER_DAYS", "60,30,7")
+# Days after an application was withdrawn or not progressed that its personal details,
+# references and DBS record are anonymised (the row is kept, to be counted).
+VOLUNTEER_RETENTION_DAYS = int(os.environ.get("VOLUNTEER_RETENTION_DAYS", "365"))
+if VOLUNTEER_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("VOLUNTEER_RETENTION_DAYS must be 1 or more.")
+VOLUNTEER_STAGE_TARGET_DAYS = {
+    "applied": 5,
+    "screening": 7,
+    "interview": 14,
+    "references": 21,
+    "dbs": 28,
+    "training": 42,
+    "agreement": 7,
+}
+for _part in filter(None, os.environ.get("VOLUNTEER_STAGE_TARGET_DAYS", "").split(",")):
+    _stage, _, _target = _part.strip().partition("=")
+    if _stage not in VOLUNTEER_STAGE_TARGET_DAYS or not _target.isascii() or not _target.isdigit():
+        raise ImproperlyConfigured(
+            "VOLUNTEER_STAGE_TARGET_DAYS takes stage=days pairs, stages among "
+            + ", ".join(VOLUNTEER_STAGE_TARGET_DAYS)
+        )
+    VOLUNTEER_STAGE_TARGET_DAYS[_stage] = int(_target)
+
 # Field encryption: comma-separated Fernet keys, newest first. The first encrypts; all decrypt.
 # Blind indexes (finding an encrypted email without decrypting): keys newest first, likewise.
 # Both are checked here, so a bad key stops start-up (and `check --deploy`) with a clear

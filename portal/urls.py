@@ -38,6 +38,7 @@ urlpatterns = [
     path("calendars/private/<token:token>.ics", calendar_views.personal_feed, name="calendar_feed"),
     path("training/", include("courses.urls")),
     path("support/", include("referrals.urls")),
+    path("volunteer/", include("volunteers.urls")),
     path("payments/", include("portal.payments.urls")),
     path("attendance/", include("portal.attendance.urls")),
     path("", include("cms.urls")),

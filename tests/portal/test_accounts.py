@@ -206,7 +206,13 @@ ROLE_PERMISSIONS = {
         "wagtailadmin.access_admin",
     },
     "Programme facilitator": {*PLANS, "wagtailadmin.access_admin"},
-    "Volunteer coordinator": {*PLANS, "wagtailadmin.access_admin"},
+    "Volunteer coordinator": {
+        *PLANS,
+        "volunteers.change_application",
+        "volunteers.view_application",
+        "volunteers.view_lived_experience",
+        "wagtailadmin.access_admin",
+    },
     # Only the referrals allocated to them, through the referral screens (not the plans list).
     "Community worker": {"referrals.work_on_referral", "wagtailadmin.access_admin"},
     # Figures, not individual records: the reports, and what they are counted by.

@@ -1,0 +1,41 @@
+from volunteers.models.applications import (
+    AVAILABILITY_CHOICES,
+    CLOSED,
+    EVIDENCE_STAGES,
+    PIPELINE,
+    TIMED,
+    Application,
+    DBSCheck,
+    EqualityMonitoring,
+    Note,
+    Reference,
+    Stage,
+    StageChange,
+)
+from volunteers.models.pages import (
+    DBS_ORDER,
+    DBSLevel,
+    VolunteerIndexPage,
+    VolunteerRolePage,
+    dbs_satisfies,
+)
+
+__all__ = [
+    "AVAILABILITY_CHOICES",
+    "CLOSED",
+    "DBS_ORDER",
+    "EVIDENCE_STAGES",
+    "PIPELINE",
+    "TIMED",
+    "Application",
+    "DBSCheck",
+    "DBSLevel",
+    "EqualityMonitoring",
+    "Note",
+    "Reference",
+    "Stage",
+    "StageChange",
+    "VolunteerIndexPage",
+    "VolunteerRolePage",
+    "dbs_satisfies",
+]

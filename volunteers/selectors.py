@@ -1,0 +1,154 @@
+"""Reads of volunteering that are reused: what staff may see, requirements, training."""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import Group
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal import scope
+from portal.attendance.models import ATTENDED, AttendanceMark
+from volunteers.models import (
+    CLOSED,
+    DBS_ORDER,
+    Application,
+    Stage,
+    VolunteerRolePage,
+)
+
+COORDINATOR_ROLE = "Volunteer coordinator"
+VIEW_PERMISSION = "volunteers.view_application"
+CHANGE_PERMISSION = "volunteers.change_application"
+LIVED_EXPERIENCE_PERMISSION = "volunteers.view_lived_experience"
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """The submitted applications this member of staff may see: those wanting to volunteer
+    in one of their localities (or assigned to them one by one); none without the
+    volunteers' view permission (volunteer coordinators and superusers hold it)."""
+    if not user.is_authenticated or not user.has_perm(VIEW_PERMISSION):
+        return Application.objects.none()
+    submitted = Application.objects.exclude(stage=Stage.DRAFT)
+    in_their_localities = Q(
+        pk__in=Application.objects.filter(localities__in=scope.locality_ids(user)).values("pk")
+    )
+    return scope.visible(submitted, user, locality=None, extra=in_their_localities)
+
+
+def sees_lived_experience(user) -> bool:
+    return user.has_perm(LIVED_EXPERIENCE_PERMISSION)
+
+
+def open_application_of(user) -> Application | None:
+    """The person's application that is not closed (drafts included), if any."""
+    if not user.is_authenticated:
+        return None
+    return Application.objects.filter(user=user).exclude(stage__in=CLOSED).first()
+
+
+def applications_of(user) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(user=user)
+        if user.is_authenticated
+        else Application.objects.none()
+    )
+
+
+def roles_of(application: Application) -> list[VolunteerRolePage]:
+    return list(application.roles.all())
+
+
+def required_dbs_level(application: Application) -> str | None:
+    """The highest DBS level of the roles applied for (None: no role needs one)."""
+    levels = [role.dbs_level for role in application.roles.all() if role.dbs_level]
+    return max(levels, key=DBS_ORDER.index) if levels else None
+
+
+def required_courses(application: Application) -> list:
+    """The courses the roles applied for require, each once, in title order."""
+    from courses.models import CoursePage
+
+    return list(
+        CoursePage.objects.filter(volunteer_roles__in=application.roles.all())
+        .distinct()
+        .order_by("title")
+    )
+
+
+def courses_attended(user, courses: list) -> dict[int, date]:
+    """For each of those courses this person attended (marked present or late on a register
+    of one of its sessions), the day of the latest such session."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from courses.models import Attendee, Session
+
+    if not courses:
+        return {}
+    attendees = Attendee.objects.filter(user=user, session__course__in=courses)
+    marks = AttendanceMark.objects.filter(
+        occurrence_type=ContentType.objects.get_for_model(Session),
+        person_type=ContentType.objects.get_for_model(Attendee),
+        person_id__in=attendees.values("pk"),
+        status__in=ATTENDED,
+    )
+    latest: dict[int, date] = {}
+    for course_id, starts_at in attendees.filter(pk__in=marks.values("person_id")).values_list(
+        "session__course_id", "session__starts_at"
+    ):
+        day = timezone.localtime(starts_at).date()
+        latest[course_id] = max(day, latest.get(course_id, day))
+    return latest
+
+
+@dataclass(frozen=True)
+class TrainingStatus:
+    course: object  # courses.CoursePage
+    attended_on: date | None
+    valid_until: date | None  # None: it never needs doing again
+
+    def lapsed(self, today: date) -> bool:
+        return self.valid_until is not None and today > self.valid_until
+
+    def done(self, today: date) -> bool:
+        return self.attended_on is not None and not self.lapsed(today)
+
+
+def training_status(application: Application) -> list[TrainingStatus]:
+    """Each course the roles applied for require: when it was last attended, and until when
+    that counts (the shortest `training_valid_months` of the roles requiring it)."""
+    courses = required_courses(application)
+    attended = courses_attended(application.user, courses)
+    months: dict[int, int] = {}
+    for role in application.roles.prefetch_related("required_courses"):
+        if role.training_valid_months:
+            for course in role.required_courses.all():
+                months[course.pk] = min(months.get(course.pk, 10**4), role.training_valid_months)
+    statuses = []
+    for course in courses:
+        on = attended.get(course.pk)
+        until = _add_months(on, months[course.pk]) if on and course.pk in months else None
+        statuses.append(TrainingStatus(course, on, until))
+    return statuses
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+def coordinators_for(application: Application) -> list:
+    """The volunteer coordinators to tell about this application: those assigned to one of
+    its localities, or every volunteer coordinator when none is."""
+    group = Group.objects.filter(name=COORDINATOR_ROLE).first()
+    if group is None:
+        return []
+    everyone = group.user_set.filter(is_active=True)
+    assigned = everyone.filter(
+        staff_assignments__locality__in=application.localities.all()
+    ).distinct()
+    return list(assigned) or list(everyone)

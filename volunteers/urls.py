@@ -1,0 +1,14 @@
+from django.urls import path
+
+from portal import identifiers  # noqa: F401 - registers the strict converters
+from volunteers import views
+
+app_name = "volunteers"
+urlpatterns = [
+    path("apply/", views.apply, name="apply"),
+    path("applications/<int:pk>/", views.application, name="application"),
+    path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/agreement/", views.sign_agreement, name="sign_agreement"),
+    path("applications/<int:pk>/equality/", views.equality, name="equality"),
+    path("reference/<token:token>/", views.reference, name="reference"),
+]
