@@ -88,8 +88,15 @@ def pick_date(page, field: str, months_ahead: int = 1) -> str:
 
 
 def close_date_pickers(page) -> None:
-    page.locator("body").dispatch_event("mousedown")  # a click elsewhere closes a picker
-    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
+    """A click elsewhere closes a picker; a picker that typing opened may show only after
+    the first click, so click again until none is left."""
+    open_pickers = page.locator(".xdsoft_datetimepicker:visible")
+    for _ in range(25):
+        page.locator("body").dispatch_event("mousedown")
+        page.wait_for_timeout(200)
+        if open_pickers.count() == 0:
+            return
+    expect(open_pickers).to_have_count(0)
 
 
 def save(page, button: str, message: str) -> None:
