@@ -12,8 +12,11 @@ from courses.models import Attendee, Audience, Booking, CourseAudience, Session
 from courses.services import AttendeeDetails, BookingError
 from portal import notify, places
 from portal.accounts.models import Sector
+from portal.attendance import services as attendance
+from portal.attendance.models import AttendanceStatus, SeriesCompletion
 from portal.models import OutboxMessage
 from portal.places import HoldingStatus
+from tests.attendance import factories as attendance_factories
 from tests.courses import helpers
 from tests.courses.helpers import at_run_time
 from tests.factories import MembershipFactory, UserFactory
@@ -291,6 +294,19 @@ def test_cancelling_a_session_sends_cancellations_and_ends_the_waiting_list(trai
     assert {b.status for b in Booking.objects.filter(pk__in=[b.pk for b in bookings])} == {
         HoldingStatus.CANCELLED
     }
+
+
+def test_cancelling_a_held_session_withdraws_the_stored_completion(course_page):
+    session = attendance_factories.session(course_page)
+    [attendee] = attendance_factories.booking(session, UserFactory()).attendees.all()
+    coordinator = UserFactory(roles=["Coordinator"])
+    attendance.mark(session, attendee, AttendanceStatus.PRESENT, by=coordinator)
+    completion = SeriesCompletion.objects.get(person_id=attendee.pk)
+    assert completion.completed and completion.held == 1
+    session.status = Session.Status.CANCELLED
+    services.edit_session(session)
+    completion.refresh_from_db()
+    assert not completion.completed and completion.held == 0 and completion.completed_at is None
 
 
 def test_reminders_go_two_days_before_with_joining_instructions_once(course_page):
