@@ -75,8 +75,10 @@ def _recipient(attendee: Attendee) -> notify.Recipient:
     return notify.Recipient(email=attendee.email, name=attendee.name)
 
 
-def _discreet(attendee: Attendee) -> bool:
-    return _recipient(attendee).discreet
+def _as_notify_sees(attendee: Attendee) -> notify.Recipient:
+    """The attendee as notify contacts them: their own plan and those of their address's
+    owners, which decide whether calendar files are discreet and keep the place."""
+    return notify.with_address_owners_preferences(_recipient(attendee))
 
 
 def calendar_event(attendee: Attendee) -> calendars.CalendarEvent:
@@ -102,8 +104,15 @@ def calendar_event(attendee: Attendee) -> calendars.CalendarEvent:
 
 def calendar_file(attendee: Attendee) -> bytes:
     """The attendee's place as an .ics file to add to a calendar: the same event, uid and
-    discreet rules as the invite they were emailed."""
-    return calendars.invite(calendar_event(attendee), discreet=_discreet(attendee))
+    discreet rules as the invite they were emailed (discreet: no place unless their plan
+    says they may be told it)."""
+    recipient = _as_notify_sees(attendee)
+    ics = calendars.invite(calendar_event(attendee), discreet=recipient.discreet)
+    if not recipient.discreet:
+        return ics
+    return calendars.make_discreet(
+        ics.decode(), keep_location=recipient.location_when_discreet
+    ).encode()
 
 
 def _context(attendee: Attendee) -> dict:
@@ -130,7 +139,7 @@ def _send_invites(booking: Booking) -> None:
 
 
 def _send_calendar(attendee: Attendee, template: str, *, cancelled: bool) -> None:
-    discreet = _discreet(attendee)
+    discreet = _as_notify_sees(attendee).discreet
     event = calendar_event(attendee)
     if cancelled:
         ics, method = calendars.cancellation(event, discreet=discreet), "CANCEL"

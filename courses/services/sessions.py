@@ -12,6 +12,7 @@ from courses.services.booking import release_attendees
 from courses.services.changes import _cancel_attendee, _settle_payment
 from courses.services.messages import _active_attendees, _send_calendar, _tell_booker
 from portal import places
+from portal.attendance.services import recompute_completion
 from portal.places import HoldingStatus
 
 # What attendees see of a session: a change to any of these sends them the updated invite.
@@ -47,7 +48,9 @@ def edit_session(session: Session, *, save: Callable[[], object] | None = None) 
 def session_changed(session: Session, *, cancelled: bool) -> int:
     """A session moved or was cancelled: every confirmed attendee gets the updated invite or
     the cancellation; on a cancellation every booking ends (through the engine), waiting
-    and offered ones too, with a cancellation email to the booker and a full refund."""
+    and offered ones too, with a cancellation email to the booker and a full refund. The
+    stored completion of those marked at it is recomputed (a cancelled session no longer
+    counts; a moved one may not have been held yet)."""
     sent = 0
     with transaction.atomic():
         session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
@@ -66,4 +69,5 @@ def session_changed(session: Session, *, cancelled: bool) -> int:
                     release_attendees(booking)
                 _settle_payment(booking, amount_pence=None, reason="The session was cancelled.")
                 _tell_booker(booking, "session_cancelled")
+        recompute_completion(session)
     return sent

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from portal import audit
+from portal import audit, notify
 from portal.attendance import selectors, services
 from portal.attendance.models import AttendanceMark
 from portal.attendance.registry import source_for
@@ -126,6 +126,16 @@ def test_feedback_is_asked_once_of_those_who_came_after_a_past_session(
     services.take_register(past_session, {first.pk: "late"}, by=trainer)
     assert services.send_due_feedback() == 0
     assert _feedback_messages().count() == 1
+
+
+def test_erasing_a_person_erases_the_feedback_request_they_were_sent(
+    past_session, trainer, learner
+):
+    first, second = _attendees(past_session, learner, 2)
+    services.mark_all_present(past_session, by=trainer)
+    assert _feedback_messages().count() == 2
+    assert notify.erase_for(first) == 1
+    assert list(_feedback_messages().values_list("recipient", flat=True)) == [second.email]
 
 
 def test_feedback_for_a_register_taken_during_the_session_waits_until_it_ends(

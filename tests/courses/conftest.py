@@ -18,23 +18,6 @@ def training_session(course_page):
 
 
 @pytest.fixture(autouse=True)
-def deliver_at_once(monkeypatch):
-    """Tests here run inside one transaction that never commits, so deliver each message as
-    soon as it is written (the rollback behaviour is portal.notify's own test)."""
-    from types import SimpleNamespace
-
-    from django.db import transaction
-
-    from portal import notify
-
-    monkeypatch.setattr(
-        notify,
-        "transaction",
-        SimpleNamespace(atomic=transaction.atomic, on_commit=lambda func, **kwargs: func()),
-    )
-
-
-@pytest.fixture(autouse=True)
 def card_payments_configured(settings):
     """Card payments are on (a key is set), as where paid courses are sold; requests go to
     an address where nothing listens unless a test starts the Stripe stand-in

@@ -98,14 +98,17 @@ def edit_form(session, **changes) -> dict:
     return {**data, **changes}
 
 
-def test_raising_the_capacity_in_the_staff_area_offers_the_new_places_at_once(client, on_the_hour):
+def test_raising_the_capacity_in_the_staff_area_offers_the_new_places_at_once(
+    client, on_the_hour, django_capture_on_commit_callbacks
+):
     staff(client, "Coordinator")
     for n in range(3):
         book(on_the_hour, f"h{n}@example.com")
     first, second = (book(on_the_hour, f"w{n}@example.com") for n in range(2))
     mail.outbox.clear()
     edit = reverse("course_sessions:edit", args=[on_the_hour.pk])
-    response = client.post(edit, edit_form(on_the_hour, capacity=4))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit, edit_form(on_the_hour, capacity=4))
     assert response.status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
@@ -127,14 +130,17 @@ def test_the_capacity_cannot_go_below_the_places_taken_and_nothing_is_saved(clie
     assert on_the_hour.capacity == 3 and on_the_hour.venue != "Elsewhere"
 
 
-def test_cancelling_a_session_in_the_staff_area_tells_everyone_once(client, on_the_hour):
+def test_cancelling_a_session_in_the_staff_area_tells_everyone_once(
+    client, on_the_hour, django_capture_on_commit_callbacks
+):
     staff(client, "Coordinator")
     for n in range(3):
         book(on_the_hour, f"h{n}@example.com")
     book(on_the_hour, "w@example.com")
     mail.outbox.clear()
     edit = reverse("course_sessions:edit", args=[on_the_hour.pk])
-    response = client.post(edit, edit_form(on_the_hour, status=Session.Status.CANCELLED))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit, edit_form(on_the_hour, status=Session.Status.CANCELLED))
     assert response.status_code == 302
     statuses = set(Booking.objects.values_list("status", flat=True))
     assert statuses == {HoldingStatus.CANCELLED}

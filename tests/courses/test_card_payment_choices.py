@@ -110,11 +110,14 @@ def _held_place(paid_session, booker):
     )
 
 
-def test_a_hold_that_lapses_unpaid_tells_the_booker(client, paid_session):
+def test_a_hold_that_lapses_unpaid_tells_the_booker(
+    client, paid_session, django_capture_on_commit_callbacks
+):
     booker = UserFactory()
     booking = _held_place(paid_session, booker)
     mail.outbox.clear()
-    places.expire_lapsed(now=booking.expires_at + timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        places.expire_lapsed(now=booking.expires_at + timedelta(seconds=1))
     [email] = [m for m in mail.outbox if m.to == [booker.email]]
     assert email.subject == f"Not paid in time: booking {booking.reference} released"
     assert "Nothing was charged" in email.body
@@ -125,12 +128,13 @@ def test_a_hold_that_lapses_unpaid_tells_the_booker(client, paid_session):
     [({"service_may_be_named": False}, "discreet"), ({"email_is_safe": False}, "nothing")],
 )
 def test_a_lapsed_hold_respects_the_bookers_safe_contact_choices(
-    settings, paid_session, preferences, expected
+    settings, paid_session, preferences, expected, django_capture_on_commit_callbacks
 ):
     booker = UserFactory(plan=preferences)
     booking = _held_place(paid_session, booker)
     mail.outbox.clear()
-    places.expire_lapsed(now=timezone.now() + timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        places.expire_lapsed(now=timezone.now() + timedelta(days=1))
     sent = [m for m in mail.outbox if m.to == [booker.email]]
     if expected == "nothing":
         assert sent == []

@@ -13,7 +13,8 @@ from courses import services
 from courses.models import Attendee, Audience
 from portal import calendars
 from portal.calendars.services import feed_token
-from tests.factories import UserFactory
+from tests.courses import helpers
+from tests.factories import SafeContactPlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,59 @@ def test_a_discreet_persons_place_has_a_neutral_title_and_the_place_only_if_they
     text = response.content.decode()
     for revealing in ["DA awareness", settings.SERVICE_NAME, "/training/"]:
         assert revealing not in text
+
+
+def _download(client, attendee):
+    client.force_login(attendee.booking.booked_by)
+    url = reverse("courses:attendee_calendar", args=[attendee.booking.reference, attendee.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    [event] = Calendar.from_ical(text).walk("VEVENT")
+    return event, text
+
+
+@pytest.mark.parametrize("told_the_place", [False, True])
+def test_a_discreet_attendees_downloaded_file_follows_the_same_rule_as_the_feed(
+    client, home_page, told_the_place
+):
+    course = helpers.course(home_page, title="DA awareness")
+    for session in (helpers.session(course), helpers.session(course, online=True)):
+        person = UserFactory(
+            plan={"service_may_be_named": False, "location_in_calendar": told_the_place}
+        )
+        event, text = _download(client, _book(session, person))
+        assert str(event["SUMMARY"]) == "Appointment"
+        for revealing in ["DESCRIPTION", "URL", "ORGANIZER"]:
+            assert revealing not in event
+        assert ("LOCATION" in event) is told_the_place
+        if told_the_place:
+            assert str(event["LOCATION"]) == (session.venue or "Online")
+        for revealing in ["DA awareness", settings.SERVICE_NAME, "/training/", "meet.example"]:
+            assert revealing not in text
+
+
+def test_an_attendee_whose_address_has_a_discreet_plan_gets_a_discreet_file(
+    client, training_session
+):
+    """The booker gave an address whose owner (a plan staff keep, no account) is discreet."""
+    SafeContactPlanFactory(email="kept@example.com", service_may_be_named=False)
+    booking = services.book(
+        session=training_session,
+        user=UserFactory(),
+        audience=Audience.PUBLIC,
+        attendees=[services.AttendeeDetails("Kim Kept", "kept@example.com")],
+    )
+    event, text = _download(client, booking.attendees.get())
+    assert str(event["SUMMARY"]) == "Appointment"
+    assert "LOCATION" not in event and "Civic Centre" not in text
+
+
+def test_an_attendee_who_may_be_told_gets_the_whole_event_in_the_file(client, training_session):
+    event, text = _download(client, _book(training_session, UserFactory()))
+    assert str(event["SUMMARY"]) == training_session.course.title
+    assert str(event["LOCATION"]) == training_session.venue
+    assert "DESCRIPTION" in event and "URL" in event and "ORGANIZER" in event
 
 
 def test_an_address_given_out_before_the_feed_moved_to_portal_still_works(client, training_session):

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_person_without_a_name_adds_it_before_booking_then_the_place_carries_it(
-    client, training_session
+    client, training_session, django_capture_on_commit_callbacks
 ):
     user = UserFactory(email="jo@mail.test", first_name="", last_name="")
     client.force_login(user)
@@ -28,7 +28,8 @@ def test_a_person_without_a_name_adds_it_before_booking_then_the_place_carries_i
     assert response.url == book
     booking_page = client.get(book)
     assert "Jo Bloggs" in booking_page.text
-    client.post(book, {"audience": "public"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(book, {"audience": "public"})
 
     attendee = Attendee.objects.get()
     assert attendee.name == "Jo Bloggs"

@@ -12,8 +12,11 @@ from courses.models import Attendee, Audience, Booking, CourseAudience, Session
 from courses.services import AttendeeDetails, BookingError
 from portal import notify, places
 from portal.accounts.models import Sector
+from portal.attendance import services as attendance
+from portal.attendance.models import AttendanceStatus, SeriesCompletion
 from portal.models import OutboxMessage
 from portal.places import HoldingStatus
+from tests.attendance import factories as attendance_factories
 from tests.courses import helpers
 from tests.courses.helpers import at_run_time
 from tests.factories import MembershipFactory, UserFactory
@@ -47,9 +50,12 @@ def invites_to(email):
     return found
 
 
-def test_a_free_booking_is_confirmed_with_one_email_and_an_invite(training_session):
+def test_a_free_booking_is_confirmed_with_one_email_and_an_invite(
+    training_session, django_capture_on_commit_callbacks
+):
     user = UserFactory()
-    booking = book_self(training_session, user)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book_self(training_session, user)
     assert booking.status == HoldingStatus.CONFIRMED
     assert booking.reference.startswith("TR-")
     [invite] = invites_to(user.email)
@@ -70,7 +76,9 @@ def test_each_message_says_what_it_concerns_so_erasing_a_record_takes_its_messag
     assert not OutboxMessage.objects.exists()
 
 
-def test_an_organisation_books_several_named_places_under_one_reference(training_session):
+def test_an_organisation_books_several_named_places_under_one_reference(
+    training_session, django_capture_on_commit_callbacks
+):
     membership = MembershipFactory(organisation__sector=Sector.VOLUNTARY)
     CourseAudience.objects.create(
         course=training_session.course, audience=Audience.VOLUNTARY, price_pence=0
@@ -78,13 +86,14 @@ def test_an_organisation_books_several_named_places_under_one_reference(training
     people = [
         AttendeeDetails(f"Person {n}", f"p{n}@charity.example", "Step-free") for n in range(3)
     ]
-    booking = services.book(
-        session=training_session,
-        user=membership.user,
-        audience=Audience.VOLUNTARY,
-        attendees=people,
-        organisation=membership.organisation,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.book(
+            session=training_session,
+            user=membership.user,
+            audience=Audience.VOLUNTARY,
+            attendees=people,
+            organisation=membership.organisation,
+        )
     assert booking.quantity == 3 and booking.status == HoldingStatus.CONFIRMED
     assert booking.attendees.count() == 3
     for person in people:
@@ -115,22 +124,28 @@ def test_nobody_holds_two_places_on_one_session(training_session):
         )
 
 
-def test_a_full_session_puts_people_on_the_waiting_list(training_session):
+def test_a_full_session_puts_people_on_the_waiting_list(
+    training_session, django_capture_on_commit_callbacks
+):
     for _ in range(3):
         book_self(training_session, UserFactory())
-    waiting = book_self(training_session, UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = book_self(training_session, UserFactory())
     assert waiting.status == HoldingStatus.WAITING
     assert "waiting list" in mail.outbox[-1].body
 
 
-def test_a_cancellation_offers_the_place_and_accepting_confirms_it(training_session):
+def test_a_cancellation_offers_the_place_and_accepting_confirms_it(
+    training_session, django_capture_on_commit_callbacks
+):
     first = UserFactory()
     booking = book_self(training_session, first)
     for _ in range(2):
         book_self(training_session, UserFactory())
     waiter = UserFactory()
     waiting = book_self(training_session, waiter)
-    services.cancel_booking(booking, by=first)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_booking(booking, by=first)
     [(method, _)] = [i for i in invites_to(first.email) if i[0] == "CANCEL"]
     waiting.refresh_from_db()
     assert waiting.status == HoldingStatus.OFFERED
@@ -138,7 +153,8 @@ def test_a_cancellation_offers_the_place_and_accepting_confirms_it(training_sess
         m for m in mail.outbox if m.to == [waiter.email] and "A place is free" in m.subject
     ]
     token = offer_mail[0].body.split("/training/offers/")[1].split("/")[0]
-    accepted = services.accept_offer(token, waiter)
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = services.accept_offer(token, waiter)
     assert accepted.status == HoldingStatus.CONFIRMED
     assert [m for m, _ in invites_to(waiter.email)] == ["REQUEST"]
     with pytest.raises(BookingError, match="already been used"):
@@ -176,12 +192,15 @@ def test_a_lapsed_offer_passes_to_the_next_person(training_session):
 
 
 def test_transfer_sends_a_cancellation_to_the_old_attendee_and_an_invite_to_the_new(
-    training_session,
+    training_session, django_capture_on_commit_callbacks
 ):
     user = UserFactory()
     booking = book_self(training_session, user)
     old = booking.attendees.get()
-    new = services.transfer(old, to=AttendeeDetails("Colleague", "colleague@example.com"), by=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.transfer(
+            old, to=AttendeeDetails("Colleague", "colleague@example.com"), by=user
+        )
     [(method, cancel)] = [i for i in invites_to(user.email) if i[0] == "CANCEL"]
     assert str(cancel["UID"]) == f"{old.calendar_uid}@courses.portal"
     assert int(cancel["SEQUENCE"]) == 1
@@ -265,25 +284,31 @@ def test_a_priced_booking_holds_its_places_while_paying(home_page):
     assert booking.status == HoldingStatus.CONFIRMED
 
 
-def test_moving_a_session_sends_every_attendee_an_updated_invite(training_session):
+def test_moving_a_session_sends_every_attendee_an_updated_invite(
+    training_session, django_capture_on_commit_callbacks
+):
     users = [UserFactory() for _ in range(2)]
     for user in users:
         book_self(training_session, user)
     mail.outbox.clear()
     training_session.starts_at += timedelta(days=1)
     training_session.ends_at += timedelta(days=1)
-    services.edit_session(training_session)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_session(training_session)
     for user in users:
         [(method, event)] = invites_to(user.email)
         assert method == "REQUEST" and int(event["SEQUENCE"]) == 1
 
 
-def test_cancelling_a_session_sends_cancellations_and_ends_the_waiting_list(training_session):
+def test_cancelling_a_session_sends_cancellations_and_ends_the_waiting_list(
+    training_session, django_capture_on_commit_callbacks
+):
     users = [UserFactory() for _ in range(4)]
     bookings = [book_self(training_session, user) for user in users]
     mail.outbox.clear()
     training_session.status = Session.Status.CANCELLED
-    services.edit_session(training_session)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.edit_session(training_session)
     for user in users[:3]:
         [(method, _)] = invites_to(user.email)
         assert method == "CANCEL"
@@ -293,20 +318,39 @@ def test_cancelling_a_session_sends_cancellations_and_ends_the_waiting_list(trai
     }
 
 
-def test_reminders_go_two_days_before_with_joining_instructions_once(course_page):
+def test_cancelling_a_held_session_withdraws_the_stored_completion(course_page):
+    session = attendance_factories.session(course_page)
+    [attendee] = attendance_factories.booking(session, UserFactory()).attendees.all()
+    coordinator = UserFactory(roles=["Coordinator"])
+    attendance.mark(session, attendee, AttendanceStatus.PRESENT, by=coordinator)
+    completion = SeriesCompletion.objects.get(person_id=attendee.pk)
+    assert completion.completed and completion.held == 1
+    session.status = Session.Status.CANCELLED
+    services.edit_session(session)
+    completion.refresh_from_db()
+    assert not completion.completed and completion.held == 0 and completion.completed_at is None
+
+
+def test_reminders_go_two_days_before_with_joining_instructions_once(
+    course_page, django_capture_on_commit_callbacks
+):
     session = helpers.session(course_page, online=True, days=1, joining_instructions="Mute.")
     user = UserFactory()
     book_self(session, user)
     mail.outbox.clear()
-    assert services.send_reminders() == 1
-    assert services.send_reminders() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders() == 1
+        assert services.send_reminders() == 0
     [reminder] = mail.outbox
     assert "https://meet.example.org.uk/x" in reminder.body and "Mute." in reminder.body
 
 
-def test_discreet_attendees_get_neutral_invites(training_session):
+def test_discreet_attendees_get_neutral_invites(
+    training_session, django_capture_on_commit_callbacks
+):
     user = UserFactory(plan={"service_may_be_named": False})
-    book_self(training_session, user)
+    with django_capture_on_commit_callbacks(execute=True):
+        book_self(training_session, user)
     [(method, event)] = invites_to(user.email)
     assert str(event["SUMMARY"]) == "Appointment"
     assert "DESCRIPTION" not in event
@@ -336,16 +380,19 @@ def test_the_payment_hold_and_offer_window_come_from_settings(settings, home_pag
     )
 
 
-def test_transferring_a_place_of_an_unpaid_booking_sends_no_cancellation(home_page):
+def test_transferring_a_place_of_an_unpaid_booking_sends_no_cancellation(
+    home_page, django_capture_on_commit_callbacks
+):
     course = helpers.course(home_page, title="Priced", prices={Audience.PUBLIC: 4500})
     session = helpers.session(course)
     user = UserFactory()
     held = book_self(session, user)
     assert held.status == HoldingStatus.HELD
     mail.outbox.clear()
-    services.transfer(
-        held.attendees.get(), to=AttendeeDetails("Colleague", "colleague@example.com"), by=user
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.transfer(
+            held.attendees.get(), to=AttendeeDetails("Colleague", "colleague@example.com"), by=user
+        )
     assert invites_to(user.email) == []  # never invited, so never sent a CANCEL
     assert invites_to("colleague@example.com") == []  # invited once the place is paid for
 

@@ -41,9 +41,10 @@ def book_url(session) -> str:
 
 
 def test_a_coordinator_books_for_a_caller_recorded_audited_and_emailed(
-    client, coordinator, training_session
+    client, coordinator, training_session, django_capture_on_commit_callbacks
 ):
-    response = client.post(book_url(training_session), CALLER)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(book_url(training_session), CALLER)
     booking = Booking.objects.get(session=training_session)
     assert response.status_code == 302
     assert response.url == reverse("courses_staff_booking", args=[booking.reference])
@@ -83,12 +84,13 @@ def test_the_same_request_twice_books_once(client, coordinator, training_session
 
 
 def test_an_existing_account_is_used_and_its_discreet_choice_honoured(
-    client, coordinator, training_session
+    client, coordinator, training_session, django_capture_on_commit_callbacks
 ):
     caller = UserFactory(email="carol@example.com", plan={"service_may_be_named": False})
     # Booking tells the caller at once, so their plan comes first: nothing is booked yet,
     # nothing typed is lost, and the plan's view is audited.
-    first = client.post(book_url(training_session), {**CALLER, "name": "Someone Else"})
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(book_url(training_session), {**CALLER, "name": "Someone Else"})
     page = first.content.decode()
     assert first.status_code == 200 and not Booking.objects.exists() and not mail.outbox
     assert "Safe-contact plan of Someone Else (the caller)" in page
@@ -101,7 +103,8 @@ def test_an_existing_account_is_used_and_its_discreet_choice_honoured(
     other = client.post(book_url(training_session), {**read, "plans_read_for": "x"})
     assert other.status_code == 200
     assert not Booking.objects.exists()
-    assert client.post(book_url(training_session), read).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(book_url(training_session), read).status_code == 302
     booking = Booking.objects.get(session=training_session)
     assert booking.booked_by == caller
     caller.refresh_from_db()
@@ -110,8 +113,11 @@ def test_an_existing_account_is_used_and_its_discreet_choice_honoured(
     assert sent and all(training_session.course.title not in m.subject for m in sent)
 
 
-def test_discreet_messages_can_be_asked_for_on_the_phone(client, coordinator, training_session):
-    client.post(book_url(training_session), {**CALLER, "discreet": "on"})
+def test_discreet_messages_can_be_asked_for_on_the_phone(
+    client, coordinator, training_session, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(book_url(training_session), {**CALLER, "discreet": "on"})
     caller = User.objects.get(email="carol@example.com")
     assert is_discreet(caller)
     sent = [m for m in mail.outbox if m.to == ["carol@example.com"]]
@@ -168,14 +174,17 @@ def test_a_priced_place_is_invoiced_to_an_organisation(client, coordinator, home
     assert booking.quantity == 2
 
 
-def test_a_card_payment_link_is_emailed(client, coordinator, home_page, stripe_standin):
+def test_a_card_payment_link_is_emailed(
+    client, coordinator, home_page, stripe_standin, django_capture_on_commit_callbacks
+):
     course = helpers.course(home_page, title="Paid", prices={Audience.PUBLIC: 2000})
     session = helpers.session(course)
-    response = client.post(
-        reverse("courses_book_for_caller", args=[session.pk]),
-        {**CALLER, "payment": "card"},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("courses_book_for_caller", args=[session.pk]),
+            {**CALLER, "payment": "card"},
+            follow=True,
+        )
     booking = Booking.objects.get(session=session)
     assert booking.status == HoldingStatus.HELD
     [link] = [m for m in mail.outbox if m.subject == f"Pay for booking {booking.reference}"]

@@ -148,7 +148,9 @@ def test_the_joining_link_is_shown_only_to_confirmed_attendees(
     assert "https://meet.example.org.uk/x" in page.text
 
 
-def test_an_organisation_member_names_each_attendee(client, course_page, training_session):
+def test_an_organisation_member_names_each_attendee(
+    client, course_page, training_session, django_capture_on_commit_callbacks
+):
     membership = MembershipFactory(organisation__sector=Sector.BUSINESS)
     CourseAudience.objects.create(course=course_page, audience=Audience.BUSINESS, price_pence=0)
     client.force_login(membership.user)
@@ -166,7 +168,8 @@ def test_an_organisation_member_names_each_attendee(client, course_page, trainin
         "form-1-email": "bob@biz.example",
         "form-1-needs": "Vegetarian",
     }
-    response = client.post(book_url(training_session), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(book_url(training_session), data)
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert booking.quantity == 2 and booking.organisation_id == org

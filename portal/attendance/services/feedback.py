@@ -70,6 +70,8 @@ def request_feedback(source: RegisterSource, occurrence) -> int:
                 template="attendance/emails/feedback_request",
                 subject=f"How was {title}?",
                 context=context,
+                # Erasing the person erases the request (and its certificate link) too.
+                concerns=person,
             ),
         )
         mark_.feedback_requested_at = now
