@@ -2,13 +2,24 @@
 ignored: the page still shows everything else."""
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
+from cms import page_cache
 from cms.models.dropins import Weekday
 from cms.models.taxonomy import Audience, Topic
 from portal.localities import Locality
 
 DAY_CHOICES = [("", "Any day")] + [(label.lower(), label) for label in Weekday.labels]
 MAX_QUERY_LENGTH = 200
+
+
+class SlugChoiceField(forms.ChoiceField):
+    """A choice by slug that, like a ModelChoiceField, refuses null characters first."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        ProhibitNullCharactersValidator()(value)
+        return value
 
 
 class FilterForm(forms.Form):
@@ -42,12 +53,11 @@ class GuidanceFilterForm(FilterForm):
 
 
 class DropInFilterForm(FilterForm):
-    locality = forms.ModelChoiceField(
-        Locality.objects.in_person(),
-        to_field_name="slug",
+    # Chosen by slug from the areas kept with the public pages, so the finder does not read
+    # them again on every request.
+    locality = SlugChoiceField(
         required=False,
         label="Area",
-        empty_label="All areas",
         error_messages={"invalid_choice": "Choose an area from the list"},
     )
     day = forms.ChoiceField(
@@ -55,6 +65,22 @@ class DropInFilterForm(FilterForm):
         required=False,
         error_messages={"invalid_choice": "Choose a day from the list"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.localities = {
+            locality.slug: locality
+            for locality in page_cache.remember(
+                "in-person-localities", lambda: list(Locality.objects.in_person())
+            )
+        }
+        self.fields["locality"].choices = [("", "All areas")] + [
+            (slug, locality.name) for slug, locality in self.localities.items()
+        ]
+
+    def clean_locality(self) -> Locality | None:
+        slug = self.cleaned_data["locality"]
+        return self.localities[slug] if slug else None
 
     def clean_day(self) -> int | None:
         day = self.cleaned_data["day"]

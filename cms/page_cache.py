@@ -52,6 +52,22 @@ def purge() -> None:
     transaction.on_commit(_next_generation)
 
 
+def remember(name: str, build, timeout: int = 3600):
+    """What `build()` returns, kept in the cache until public content next changes: for the
+    rows every public page reads (the helpline's settings). Stored under the generation read
+    before building, as pages are, so it is never older than the generation it claims."""
+    key = f"public-page-data:{_generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 0, timeout=None)
+
+
 def _next_generation() -> None:
     cache.add(GENERATION_KEY, 0, timeout=None)
     try:
@@ -76,8 +92,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if request.method != "GET" or request.COOKIES:
             return self.get_response(request)
-        generation = cache.get_or_set(GENERATION_KEY, 0, timeout=None)
-        key = _key(request, generation)
+        key = _key(request, _generation())
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet, Window
-from django.db.models.functions import Left, RowNumber
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Window
+from django.db.models.functions import Left, Length, RowNumber
 from django.utils import timezone
+from wagtail.models import PageViewRestriction, Site
 
+from cms import page_cache
 from cms.hours import LONDON, HelplineStatus, is_bank_holiday
 from cms.models.dropins import DropIn, DropInCancellation
 from cms.models.helpline import HelplineSettings
@@ -56,15 +58,29 @@ def helpline(request, now: datetime | None = None) -> Helpline | None:
     """The site's helpline settings and whether it is open now, once per request."""
     if hasattr(request, "_cms_helpline"):
         return request._cms_helpline
-    settings = HelplineSettings.for_request(request)
+    site = Site.find_for_request(request)
     result = None
-    if settings is not None:
-        closed = set(settings.closures.values_list("date", flat=True)) if settings.pk else set()
+    if site is not None:
+        settings, closed = page_cache.remember(f"helpline:{site.pk}", lambda: _helpline(site))
         status = settings.status_at(now or timezone.now(), closed)
         result = Helpline(settings, status)
         request._cms_helpline_status = status
     request._cms_helpline = result
     return result
+
+
+def _helpline(site) -> tuple[HelplineSettings, set]:
+    settings = HelplineSettings.for_site(site)
+    return settings, set(settings.closures.values_list("date", flat=True))
+
+
+def public(pages: QuerySet) -> QuerySet:
+    """Wagtail's `.public()` in the same query: no page under a view restriction (a password,
+    signing in, groups). Wagtail's reads every restriction first, a query each time."""
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Left(OuterRef("path"), Length("page__path"))
+    )
+    return pages.filter(~Exists(restricted))
 
 
 def shown_drop_ins() -> QuerySet[DropIn]:
@@ -142,7 +158,7 @@ def sessions_this_week(
 def guidance_articles(index_page, topic: Topic | None = None, audience: Audience | None = None):
     from cms.models.pages import GuidancePage
 
-    articles = GuidancePage.objects.child_of(index_page).live().public().order_by("title")
+    articles = public(GuidancePage.objects.child_of(index_page).live()).order_by("title")
     if topic is not None:
         articles = articles.filter(topics=topic)
     if audience is not None:
@@ -156,13 +172,12 @@ def guidance_sections(home_page, per_section: int = HOME_ARTICLES_PER_SECTION) -
     section, however many articles there are."""
     from cms.models.pages import GuidanceIndexPage, GuidancePage
 
-    indexes = list(GuidanceIndexPage.objects.child_of(home_page).live().public())
+    indexes = list(public(GuidanceIndexPage.objects.child_of(home_page).live()))
     if not indexes:
         return []
     parent_path = Left("path", (home_page.depth + 1) * home_page.steplen)
     articles = (
-        GuidancePage.objects.live()
-        .public()
+        public(GuidancePage.objects.live())
         .filter(path__startswith=home_page.path, depth=home_page.depth + 2)
         .annotate(
             position=Window(RowNumber(), partition_by=[parent_path], order_by=["path"]),
@@ -187,4 +202,4 @@ def guidance_sections(home_page, per_section: int = HOME_ARTICLES_PER_SECTION) -
 def drop_in_finder():
     from cms.models.pages import DropInFinderPage
 
-    return DropInFinderPage.objects.live().public().first()
+    return public(DropInFinderPage.objects.live()).first()

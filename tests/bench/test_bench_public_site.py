@@ -1,7 +1,10 @@
 """Serve the demo site with gunicorn and measure the public pages beside a minimal view.
 
-Run with `make bench` (or `pytest tests/bench -m bench -s`). Prints requests per second and
-median latency; asserts only that every response was a 200, never a timing.
+Run with `make bench` (or `pytest tests/bench -m bench -s`). Each page is measured cached (a
+reader with no cookie, served from the public page cache) and uncached (a reader sending a
+cookie, so the page is built every time), with a few and with many concurrent clients. Prints
+requests per second, median and 95th percentile latency, and each page's requests per second
+as a share of the minimal view's; asserts only that every response was a 200, never a timing.
 """
 
 import os
@@ -22,10 +25,11 @@ pytestmark = pytest.mark.bench
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+CONCURRENCIES = [int(n) for n in os.environ.get("BENCH_CONCURRENCY", "8,50").split(",")]
 WORKERS = os.environ.get("BENCH_WORKERS", "4")
+BASELINE = "minimal Django view (baseline)"
 URLS = {
-    "minimal Django view (baseline)": "/bench/minimal/",
+    BASELINE: "/bench/minimal/",
     "home page": "/",
     "guidance article": "/guidance/coercive-control/",
     "drop-in finder": "/drop-ins/",
@@ -57,20 +61,24 @@ def _environment(var_dir: Path) -> dict:
     return env
 
 
-def _get(url: str) -> tuple[int, float]:
+# Any cookie keeps a reader out of the page cache: each request builds the page.
+UNCACHED_HEADERS = {"Cookie": "bench=uncached"}
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, float]:
     started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as response:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
         response.read()
         return response.status, time.perf_counter() - started
 
 
-def _measure(base: str, path: str) -> dict:
-    url = base + path
+def _measure(url: str, concurrency: int, headers: dict | None) -> dict:
     for _ in range(20):  # warm up every worker
-        _get(url)
+        _get(url, headers)
     started = time.perf_counter()
-    with ThreadPoolExecutor(CONCURRENCY) as pool:
-        results = list(pool.map(lambda _: _get(url), range(REQUESTS)))
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = list(pool.map(lambda _: _get(url, headers), range(REQUESTS)))
     elapsed = time.perf_counter() - started
     statuses = {status for status, _ in results}
     latencies = [seconds for _, seconds in results]
@@ -117,18 +125,31 @@ def test_public_site_throughput(tmp_path):
                 break
             except OSError:
                 time.sleep(0.2)
-        results = {name: _measure(base, path) for name, path in URLS.items()}
+        results = {
+            (concurrency, name, mode): _measure(base + path, concurrency, headers)
+            for concurrency in CONCURRENCIES
+            for name, path in URLS.items()
+            for mode, headers in (("cached", None), ("uncached", UNCACHED_HEADERS))
+            if not (name == BASELINE and mode == "uncached")
+        }
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(
-        f"\ngunicorn {WORKERS} sync workers, {CONCURRENCY} concurrent clients, "
-        f"{REQUESTS} requests each, database {env['DATABASE_URL'].split(':')[0]}"
+        f"\ngunicorn {WORKERS} sync workers, {REQUESTS} requests each, "
+        f"database {env['DATABASE_URL'].split(':')[0]}"
     )
-    print(f"{'page':<34}{'req/s':>9}{'median ms':>12}{'p95 ms':>9}")
-    for name, result in results.items():
-        print(
-            f"{name:<34}{result['rps']:>9.1f}{result['median_ms']:>12.1f}{result['p95_ms']:>9.1f}"
-        )
-    for name, result in results.items():
-        assert result["statuses"] == {200}, (name, result["statuses"])
+    for concurrency in CONCURRENCIES:
+        baseline = results[(concurrency, BASELINE, "cached")]["rps"]
+        print(f"\n{concurrency} concurrent clients")
+        print(f"{'page':<34}{'':<10}{'req/s':>9}{'of base':>9}{'median ms':>11}{'p95 ms':>9}")
+        for (clients, name, mode), result in results.items():
+            if clients != concurrency:
+                continue
+            print(
+                f"{name:<34}{mode if name != BASELINE else '':<10}{result['rps']:>9.1f}"
+                f"{result['rps'] / baseline:>9.0%}{result['median_ms']:>11.1f}"
+                f"{result['p95_ms']:>9.1f}"
+            )
+    for key, result in results.items():
+        assert result["statuses"] == {200}, (key, result["statuses"])

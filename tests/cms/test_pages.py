@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction, WorkflowPage
 
+from cms import page_cache
 from cms.hours import LONDON
 from cms.models import DropIn, DropInCancellation, GuidanceIndexPage, GuidancePage
 from portal.localities import Locality
@@ -303,6 +304,9 @@ def test_sitemap_lists_guidance(client, demo_site):
 
 
 def _queries(client, url) -> int:
+    """What building the page costs: the public page cache and what it keeps for the pages
+    (the helpline's settings, the areas) are purged first, as after an editor's change."""
+    page_cache.purge()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -333,9 +337,10 @@ def test_queries_do_not_grow_with_pages_or_drop_ins(
     _add_content(15)
     client.get(url)
     after = _queries(client, url)
-    assert after == before
-    with django_assert_max_num_queries(16):
-        client.get(url)
+    assert after == before <= 10
+    with django_assert_max_num_queries(8):  # a reader with a cookie, between changes
+        client.cookies["seen"] = "1"
+        assert client.get(url).status_code == 200
 
 
 def test_editors_write_pages_and_moderators_sign_them_off(demo_site):
