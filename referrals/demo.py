@@ -1,5 +1,6 @@
 """Demo referrals for seed_demo: every source at every step of triage, in every in-person
-locality, with contact attempts, a high-risk one, a repeat, and one made without consent.
+locality, with contact attempts, a high-risk one, a repeat, and one made without consent;
+and the helpline's advice-only calls.
 Made through the services, as the forms and the triage screens make them. Run again, it
 adds nothing (the demo referrals are known by their people's email addresses)."""
 
@@ -16,10 +17,10 @@ from portal.crypto import blind_lookup
 from portal.localities import Locality
 
 from . import dash, services
-from .models import AttemptOutcome, Kind, Outcome, Source
+from .models import AdviceTopic, AttemptOutcome, CallerType, Kind, Outcome, Source
 
 STEPS = ["new", "contacting", "flagged", "allocated", "counselling", "signposted", "closed"]
-FIRST_NAMES = ["Alex", "Bobbie", "Casey", "Dana", "Ellis", "Frankie", "Gray", "Harper"]
+FIRST_NAMES = ["Alex", "Bobbie", "Casey", "Dana", "Ellis", "Frankie", "Gray", "Harper", "Jordan"]
 PLAN = {
     "email_is_safe": True,
     "text_is_safe": False,
@@ -59,11 +60,30 @@ def seed() -> None:
               name="Indy Highrisk", answers={n: dash.YES for n in range(1, 15)})  # fmt: skip
     _referral(north, Source.GP, "new", now - timedelta(hours=2), coordinator, worker,
               name="Alex Northson", email=_email("north", Source.SELF))  # fmt: skip
+    _advice_calls(localities, coordinator, now)
+
+
+def _advice_calls(localities, coordinator, now) -> None:
+    """Advice-only helpline calls over the last fortnight, in opening hours, every caller
+    type and topic, some with no locality given."""
+    callers, topics = list(CallerType), list(AdviceTopic)
+    for n in range(30):
+        day = now - timedelta(days=1 + n % 14)
+        services.record_advice(
+            by=coordinator,
+            caller_type=callers[n % len(callers)],
+            topic=topics[n % len(topics)],
+            locality=None if n % 4 == 3 else localities[n % len(localities)],
+            advice="Demo: what was advised would be written here.",
+            called_at=timezone.localtime(day).replace(hour=8 + n % 10, minute=(7 * n) % 60),
+        )
 
 
 def _referral(locality, source, step, when, coordinator, worker, *, name, email="", answers=None):
-    professional = source not in (Source.SELF, Source.FRIEND_FAMILY)
+    professional = source not in (Source.SELF, Source.FRIEND_FAMILY, Source.HELPLINE)
     details = {"details": "Demo referral: what prompted it would be written here."}
+    if source == Source.HELPLINE:
+        details["caller_type"] = CallerType.PERSON
     if professional:
         details.update(
             referrer_name="Demo Referrer",
@@ -78,7 +98,11 @@ def _referral(locality, source, step, when, coordinator, worker, *, name, email=
     if source == Source.SCHOOL:
         details.update(school_name="Riverside Primary School", school_told=True)
     referral = services.submit(
-        kind=Kind.PROFESSIONAL if professional else Kind.SELF,
+        kind=Kind.PROFESSIONAL
+        if professional
+        else Kind.HELPLINE
+        if source == Source.HELPLINE
+        else Kind.SELF,
         source=source,
         locality=locality,
         person=services.Person(

@@ -33,6 +33,7 @@ def new_reference() -> str:
 class Kind(models.TextChoices):
     SELF = "self", "Asked for support (self or someone they know)"
     PROFESSIONAL = "professional", "Professional referral"
+    HELPLINE = "helpline", "Recorded from a helpline call"
 
 
 class Source(models.TextChoices):
@@ -44,6 +45,7 @@ class Source(models.TextChoices):
     MENTAL_HEALTH = "mental_health", "Mental health or community link worker"
     HOUSING = "housing", "Housing"
     OTHER = "other", "Another agency"
+    HELPLINE = "helpline", "A call to the helpline"
 
 
 class Status(models.TextChoices):
@@ -93,6 +95,8 @@ class Referral(models.Model):
         max_length=10, choices=[(level, label) for level, label in dash.LEVEL_LABELS.items()]
     )
     risk_reasons = models.JSONField(default=list, blank=True)  # codes of dash.REASONS
+    # Who called, for a referral recorded from a helpline call (values of CallerType).
+    caller_type = models.CharField(max_length=20, blank=True)
 
     # About the person (encrypted).
     date_of_birth = EncryptedTextField(blank=True)  # ISO date
@@ -150,6 +154,26 @@ class Referral(models.Model):
         permissions = [
             ("triage_referral", "Can triage referrals in their localities"),
             ("work_on_referral", "Can work on referrals allocated to them"),
+            ("record_helpline_call", "Can record helpline calls"),
+            # One per report (referrals.reports), granted by referrals 0003.
+            (
+                "report_helpline_by_caller_and_hour",
+                "Can see the report: helpline calls by caller and hour",
+            ),
+            (
+                "report_referrals_by_source_and_month",
+                "Can see the report: referrals by source and month",
+            ),
+            (
+                "report_referrals_by_locality",
+                "Can see the report: referrals and the high-risk route by locality",
+            ),
+            ("report_referral_outcomes", "Can see the report: outcomes of referrals"),
+            (
+                "report_days_to_first_contact",
+                "Can see the report: days from referral to first contact",
+            ),
+            ("report_contact_attempts", "Can see the report: contact attempts per referral"),
         ]
 
     def __str__(self):
@@ -263,3 +287,48 @@ class Handover(models.Model):
 
     def __str__(self):
         return f"Handover #{self.pk}"
+
+
+class CallerType(models.TextChoices):
+    PERSON = "person", "The person themself"
+    FRIEND = "friend", "A friend"
+    FAMILY = "family", "A family member"
+    PROFESSIONAL = "professional", "A professional"
+    OTHER = "other", "Someone else"
+
+
+class AdviceTopic(models.TextChoices):
+    WORRIED_ABOUT_SOMEONE = "worried", "Worried about someone"
+    SAFETY = "safety", "Staying safe"
+    SERVICES = "services", "What the service offers"
+    REFERRING = "referring", "How to refer"
+    LEGAL_HOUSING = "legal_housing", "Legal or housing questions"
+    OTHER = "other", "Something else"
+
+
+class AdviceContact(models.Model):
+    """A helpline call that was advice only: no personal data is asked for. What was advised
+    is encrypted (a caller may have said more than they meant to); the rest stays plain for
+    the reports. A call without a locality is seen by the one who recorded it (and counted
+    in figures for the whole service)."""
+
+    caller_type = models.CharField(max_length=20, choices=CallerType.choices)
+    topic = models.CharField(max_length=20, choices=AdviceTopic.choices)
+    locality = models.ForeignKey(
+        "portal.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advice_contacts",
+    )
+    advice = EncryptedTextField(help_text="What was advised.")
+    called_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-called_at", "-pk"]
+
+    def __str__(self):
+        return f"Advice contact #{self.pk}"

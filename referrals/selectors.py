@@ -14,10 +14,11 @@ from portal.contact.models import SafeContactPlan
 from portal.crypto import blind_lookup
 from portal.localities import Locality
 
-from .models import OPEN_STATUSES, AttemptOutcome, Referral, Status
+from .models import OPEN_STATUSES, AdviceContact, AttemptOutcome, Referral, Status
 
 TRIAGE = "referrals.triage_referral"
 WORK_ON = "referrals.work_on_referral"
+RECORD_CALLS = "referrals.record_helpline_call"
 COMMUNITY_WORKER = "Community worker"
 COORDINATOR = "Coordinator"
 REPEAT_WITHIN = timedelta(days=365)
@@ -37,6 +38,33 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     if user.has_perm(WORK_ON):
         return referrals.filter(allocated_to=user)
     return referrals.none()
+
+
+def referrals_in_figures_of(user) -> QuerySet[Referral]:
+    """The referrals a report counts for this person: the whole service for superusers and
+    commissioners (figures only), else those they may see (`user=None`: the whole service)."""
+    if scope.sees_all_figures(user):
+        return Referral.objects.all()
+    return referrals_visible_to(user)
+
+
+def advice_contacts_visible_to(user) -> QuerySet[AdviceContact]:
+    """Those who record calls see the advice contacts of their localities and the ones they
+    recorded themselves (a call may give no locality). Anyone else: none."""
+    contacts = AdviceContact.objects.select_related("locality", "recorded_by")
+    if not user.is_authenticated:
+        return contacts.none()
+    if scope.sees_everything(user):
+        return contacts
+    if user.has_perm(RECORD_CALLS):
+        return scope.visible(contacts, user, own=Q(recorded_by=user))
+    return contacts.none()
+
+
+def advice_contacts_in_figures_of(user) -> QuerySet[AdviceContact]:
+    if scope.sees_all_figures(user):
+        return AdviceContact.objects.all()
+    return advice_contacts_visible_to(user)
 
 
 def queue(user) -> list[Referral]:

@@ -23,6 +23,7 @@ from . import dash, selectors
 from .models import (
     CHANNEL_FLAGS,
     OPEN_STATUSES,
+    AdviceContact,
     AttemptOutcome,
     CaseNote,
     ContactAttempt,
@@ -90,10 +91,12 @@ def submit(
     details: dict,
     risk: Risk | None = None,
     now: datetime | None = None,
+    recorded_by=None,
 ) -> Referral:
     """Record a referral with its safe-contact plan, route it by risk, tell the locality's
     coordinators that a referral is waiting, and (for someone who asked for themselves)
-    acknowledge it by email when email is safe. `details` are Referral fields."""
+    acknowledge it by email when email is safe. `details` are Referral fields;
+    `recorded_by` is the member of staff who typed it in (a helpline call)."""
     now = now or timezone.now()
     risk = risk or Risk()
     repeat = selectors.is_repeat(
@@ -132,8 +135,8 @@ def submit(
     if referral.consent_given is False:
         referral.senior_review_due_at = now + SENIOR_REVIEW_WITHIN
     referral.save()
-    audit.record(None, audit.Action.CREATE, referral, by=kind)
-    audit.record(None, audit.Action.CREATE, plan, by="referral")
+    audit.record(recorded_by, audit.Action.CREATE, referral, by=kind)
+    audit.record(recorded_by, audit.Action.CREATE, plan, by="referral")
     _tell_coordinators(referral)
     # Whether the person was sent an acknowledgement (the confirmation page says so).
     referral.acknowledged = False
@@ -326,3 +329,29 @@ def complete_senior_review(referral: Referral, *, by) -> Referral:
     referral.save(update_fields=["senior_reviewed_at", "senior_reviewed_by", "updated_at"])
     audit.record(by, audit.Action.CHANGE, referral, change="senior review")
     return referral
+
+
+@transaction.atomic
+def record_advice(
+    *,
+    by,
+    caller_type: str,
+    topic: str,
+    advice: str,
+    locality: Locality | None = None,
+    called_at: datetime | None = None,
+) -> AdviceContact:
+    """A helpline call that was advice only. Nothing about the caller is asked for."""
+    advice = advice.strip()
+    if not advice:
+        raise ReferralError("Write what was advised", "advice")
+    contact = AdviceContact.objects.create(
+        caller_type=caller_type,
+        topic=topic,
+        locality=locality,
+        advice=advice,
+        called_at=called_at or timezone.now(),
+        recorded_by=by,
+    )
+    audit.record(by, audit.Action.CREATE, contact)
+    return contact

@@ -4,7 +4,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views, selectors
+from . import admin_views, helpline, selectors
 
 
 @hooks.register("register_admin_urls")
@@ -17,6 +17,10 @@ def register_referral_urls():
         path("referrals/<int:pk>/handover/", admin_views.hand_over, name="referrals_handover"),
         path("referrals/<int:pk>/note/", admin_views.add_note, name="referrals_note"),
         path("referrals/<int:pk>/review/", admin_views.senior_review, name="referrals_review"),
+        path("referrals/calls/", helpline.calls, name="referrals_calls"),
+        path("referrals/calls/<int:pk>/", helpline.advice_detail, name="referrals_advice"),
+        path("referrals/calls/advice/", helpline.record_advice, name="referrals_call_advice"),
+        path("referrals/calls/referral/", helpline.record_referral, name="referrals_call_referral"),
     ]
 
 
@@ -29,3 +33,15 @@ class ReferralsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def referrals_menu_item():
     return ReferralsMenuItem("Referrals", reverse("referrals_queue"), icon_name="form", order=205)
+
+
+class HelplineMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(selectors.RECORD_CALLS)
+
+
+@hooks.register("register_admin_menu_item")
+def helpline_menu_item():
+    return HelplineMenuItem(
+        "Helpline calls", reverse("referrals_calls"), icon_name="mail", order=206
+    )

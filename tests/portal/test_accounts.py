@@ -153,6 +153,14 @@ TRAINING_REPORTS = {
     "courses.report_training_by_month",
     "courses.report_training_income",
 }
+REFERRAL_REPORTS = {
+    "referrals.report_helpline_by_caller_and_hour",
+    "referrals.report_referrals_by_source_and_month",
+    "referrals.report_referrals_by_locality",
+    "referrals.report_referral_outcomes",
+    "referrals.report_days_to_first_contact",
+    "referrals.report_contact_attempts",
+}
 ROLE_PERMISSIONS = {
     "Editor": {
         *(
@@ -193,8 +201,11 @@ ROLE_PERMISSIONS = {
         "payments.view_payment",
         "payments.view_refund",
         *PLANS,
+        # Coordinators take the helpline's calls (there is no separate helpline role).
+        "referrals.record_helpline_call",
         "referrals.triage_referral",
         "referrals.work_on_referral",
+        *REFERRAL_REPORTS,
         *TRAINING_REPORTS,
         "wagtailadmin.access_admin",
     },
@@ -222,6 +233,7 @@ ROLE_PERMISSIONS = {
         "courses.view_cancellationpolicy",
         "courses.view_invoices",
         "courses.view_session",
+        *REFERRAL_REPORTS,
         *TRAINING_REPORTS,
         "wagtailadmin.access_admin",
     },

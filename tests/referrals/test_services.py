@@ -14,7 +14,9 @@ from portal.localities import Locality
 from portal.models import AuditEvent, OutboxMessage
 from referrals import dash, selectors, services
 from referrals.models import (
+    AdviceContact,
     AttemptOutcome,
+    CallerType,
     Kind,
     Outcome,
     Referral,
@@ -359,9 +361,11 @@ def test_the_demo_has_every_source_at_every_step_in_every_locality(settings):
 
     settings.DEBUG = True
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
-    count = Referral.objects.count()
+    count, calls = Referral.objects.count(), AdviceContact.objects.count()
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115, PTH123
     assert Referral.objects.count() == count
+    assert AdviceContact.objects.count() == calls > 0
+    assert {c.caller_type for c in AdviceContact.objects.all()} == set(CallerType.values)
     referrals = list(Referral.objects.select_related("locality"))
     assert {r.source for r in referrals} == set(Source.values)
     for locality in Locality.objects.in_person():

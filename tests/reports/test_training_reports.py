@@ -22,8 +22,10 @@ from portal.payments.models import Payment
 from portal.places import HoldingStatus
 from portal.reports import registry
 from portal.reports.registry import Percent
+from referrals import services as referral_services
 from tests.attendance import factories
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.referrals import factories as referral_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -230,12 +232,21 @@ def test_other_staff_see_no_report_and_no_menu_item(staff_client, figures, role)
     assert reverse("service_reports") not in client.get(reverse("wagtailadmin_home")).text
 
 
-def test_every_report_counts_only_the_requesting_users_scope(figures):
+def test_every_report_counts_only_the_requesting_users_scope(figures, trainer):
     """Every registered report, not only the training ones checked by hand: with data in
     every report, a coordinator assigned to nothing and a trainer who trains nothing count
     nothing, while a commissioner counts the whole service."""
     commissioner = UserFactory(roles=["Commissioner"])
     nobodys = [UserFactory(roles=["Coordinator"], localities=[]), UserFactory(roles=["Trainer"])]
+    # The referral and helpline reports' data: a referral and an advice call in the North.
+    referral = referral_factories.referral("north")
+    referral_services.record_advice(
+        by=trainer,
+        caller_type="family",
+        topic="worried",
+        advice="Advice",
+        locality=referral.locality,
+    )
     for report in registry.all_reports():
         assert report.shown_rows(None, None, user=commissioner), report.slug
         for user in nobodys:

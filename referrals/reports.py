@@ -1,0 +1,334 @@
+"""Referral and helpline reports, registered with portal.reports. Each counts only what the
+requesting user's scope allows (`selectors.referrals_in_figures_of`: the whole service for
+commissioners) in a constant number of queries; the report view suppresses small numbers.
+Referrals are counted by the day they were made, helpline calls by the day of the call
+(local time). A helpline contact is an advice contact or a referral recorded from a call.
+A report with nothing to count in the user's scope has no rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from statistics import median
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractHour, TruncMonth
+
+from portal.localities import Locality
+from portal.reports.registry import ServiceReport, register
+from portal.reports.suppression import Figures
+
+from . import selectors
+from .models import CallerType, Outcome, Route, Source
+
+TOTAL = "Total"
+# The helpline is open 8am to 6pm: a column per opening hour, one for calls outside them.
+HELPLINE_HOURS = range(8, 18)
+HOURS = {f"h{hour:02d}": hour for hour in HELPLINE_HOURS}
+HOUR_KEYS = tuple(HOURS)
+SOURCE_KEYS = tuple(value for value, _ in Source.choices)
+ATTEMPT_BANDS = ("0", "1", "2", "3", "4+")
+
+
+def _between(queryset: QuerySet, field: str, date_from: date | None, date_to: date | None):
+    if date_from:
+        queryset = queryset.filter(**{f"{field}__date__gte": date_from})
+    if date_to:
+        queryset = queryset.filter(**{f"{field}__date__lte": date_to})
+    return queryset
+
+
+def _referrals(date_from, date_to, user):
+    return _between(selectors.referrals_in_figures_of(user), "created_at", date_from, date_to)
+
+
+def _advice(date_from, date_to, user):
+    return _between(selectors.advice_contacts_in_figures_of(user), "called_at", date_from, date_to)
+
+
+def helpline_by_caller_and_hour(date_from=None, date_to=None, user=None) -> list[dict]:
+    counts: Counter = Counter()
+    calls = [
+        _advice(date_from, date_to, user).annotate(hour=ExtractHour("called_at")),
+        _referrals(date_from, date_to, user)
+        .filter(source=Source.HELPLINE)
+        .annotate(hour=ExtractHour("created_at")),
+    ]
+    for queryset in calls:
+        for row in queryset.order_by().values("caller_type", "hour").annotate(n=Count("pk")):
+            counts[(row["caller_type"], row["hour"])] += row["n"]
+    if not counts:
+        return []
+    rows = []
+    for caller, label in [*CallerType.choices, (None, "All callers")]:
+
+        def count(hour, caller=caller):
+            return sum(n for (c, h), n in counts.items() if h == hour and caller in (None, c))
+
+        row = {"caller": label, **{key: count(h) for key, h in HOURS.items()}}
+        row["other_hours"] = sum(
+            n for (c, h), n in counts.items() if h not in HELPLINE_HOURS and caller in (None, c)
+        )
+        row["calls"] = sum(row[key] for key in (*HOUR_KEYS, "other_hours"))
+        rows.append(row)
+    return rows
+
+
+def referrals_by_source_and_month(date_from=None, date_to=None, user=None) -> list[dict]:
+    by_month = (
+        _referrals(date_from, date_to, user)
+        .annotate(month=TruncMonth("created_at"))
+        .order_by()
+        .values("month", "source")
+        .annotate(n=Count("pk"))
+    )
+    advice = (
+        _advice(date_from, date_to, user)
+        .annotate(month=TruncMonth("called_at"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    counts = Counter({(r["month"].date(), r["source"]): r["n"] for r in by_month})
+    advice_counts = {r["month"].date(): r["n"] for r in advice}
+    months = sorted({month for month, _ in counts} | set(advice_counts))
+    if not months:
+        return []
+    rows = []
+    for month in [*months, None]:
+        row = {"month": month.strftime("%B %Y") if month else TOTAL}
+        for key in SOURCE_KEYS:
+            row[key] = sum(n for (m, s), n in counts.items() if s == key and month in (None, m))
+        row["referrals"] = sum(row[key] for key in SOURCE_KEYS)
+        row["advice"] = advice_counts.get(month, 0) if month else sum(advice_counts.values())
+        rows.append(row)
+    return rows
+
+
+def referrals_by_locality(date_from=None, date_to=None, user=None) -> list[dict]:
+    referrals = (
+        _referrals(date_from, date_to, user)
+        .order_by()
+        .values("locality")
+        .annotate(
+            community=Count("pk", filter=Q(route=Route.COMMUNITY)),
+            high_risk=Count("pk", filter=Q(route=Route.HIGH_RISK)),
+        )
+    )
+    advice = _advice(date_from, date_to, user).order_by().values("locality").annotate(n=Count("pk"))
+    by_locality = {row["locality"]: row for row in referrals}
+    advice_by_locality = {row["locality"]: row["n"] for row in advice}
+    if not by_locality and not advice_by_locality:
+        return []
+    places = [(loc.pk, loc.name) for loc in Locality.objects.order_by("name")]
+    if None in advice_by_locality:
+        places.append((None, "Not given"))
+    rows = []
+    for pk, name in places:
+        found = by_locality.get(pk, {})
+        row = {
+            "locality": name,
+            "community": found.get("community", 0),
+            "high_risk": found.get("high_risk", 0),
+            "advice": advice_by_locality.get(pk, 0),
+        }
+        rows.append(row)
+    rows.append(
+        {
+            "locality": TOTAL,
+            **{key: sum(row[key] for row in rows) for key in ("community", "high_risk", "advice")},
+        }
+    )
+    for row in rows:
+        row["referrals"] = row["community"] + row["high_risk"]
+    return rows
+
+
+def referral_outcomes(date_from=None, date_to=None, user=None) -> list[dict]:
+    counts = dict(
+        _referrals(date_from, date_to, user)
+        .order_by()
+        .values("outcome")
+        .annotate(n=Count("pk"))
+        .values_list("outcome", "n")
+    )
+    if not counts:
+        return []
+    rows = [
+        {"outcome": label, "referrals": counts.get(value, 0)}
+        for value, label in [*Outcome.choices, ("", "Not decided yet")]
+    ]
+    rows.append({"outcome": TOTAL, "referrals": sum(counts.values())})
+    return rows
+
+
+def days_to_first_contact(date_from=None, date_to=None, user=None) -> list[dict]:
+    made = _referrals(date_from, date_to, user).order_by()
+    waits: dict = {}
+    waiting = Counter()
+    for locality, created, contacted in made.values_list(
+        "locality", "created_at", "first_contact_at"
+    ):
+        if contacted is None:
+            waiting[locality] += 1
+        else:
+            waits.setdefault(locality, []).append((contacted - created).total_seconds() / 86400)
+    if not waits and not waiting:
+        return []
+    rows = []
+    everyone: list[float] = []
+    for locality in Locality.objects.order_by("name"):
+        days = waits.get(locality.pk, [])
+        everyone += days
+        rows.append(_wait_row(locality.name, days, waiting[locality.pk]))
+    rows.append(_wait_row(TOTAL, everyone, sum(waiting.values())))
+    return rows
+
+
+def _wait_row(name: str, days: list[float], waiting: int) -> dict:
+    return {
+        "locality": name,
+        "contacted": len(days),
+        "average_days": round(sum(days) / len(days), 1) if days else None,
+        "median_days": round(median(days), 1) if days else None,
+        "not_yet": waiting,
+    }
+
+
+def contact_attempts(date_from=None, date_to=None, user=None) -> list[dict]:
+    made = (
+        _referrals(date_from, date_to, user)
+        .order_by()
+        .annotate(tries=Count("attempts"))
+        .values_list("tries", flat=True)
+    )
+    bands = Counter(ATTEMPT_BANDS[min(tries, len(ATTEMPT_BANDS) - 1)] for tries in made)
+    if not bands:
+        return []
+    rows = [{"attempts": band, "referrals": bands[band]} for band in ATTEMPT_BANDS]
+    rows.append({"attempts": TOTAL, "referrals": sum(bands.values())})
+    return rows
+
+
+REFERRAL_DATES = "Referrals made (and helpline calls taken) between these dates."
+
+register(
+    ServiceReport(
+        slug="helpline-by-caller-and-hour",
+        title="Helpline calls by caller and hour",
+        description="Every call recorded: advice contacts and referrals taken by phone, by "
+        "who called and the hour the call came in (the helpline is open 8am to 6pm).",
+        columns=[
+            ("caller", "Caller"),
+            *[(key, f"{hour}:00") for key, hour in HOURS.items()],
+            ("other_hours", "Outside opening hours"),
+            ("calls", "Calls"),
+        ],
+        rows=helpline_by_caller_and_hour,
+        permission="referrals.report_helpline_by_caller_and_hour",
+        figures=Figures(
+            counts=(*HOUR_KEYS, "other_hours", "calls"),
+            row_totals={"calls": (*HOUR_KEYS, "other_hours")},
+            column_totals=(*HOUR_KEYS, "other_hours", "calls"),
+        ),
+        date_help="Calls taken between these dates.",
+        order=50,
+    )
+)
+register(
+    ServiceReport(
+        slug="referrals-by-source-and-month",
+        title="Referrals by source and month",
+        description="Referrals by where they came from and the month they were made, with "
+        "the helpline's advice-only calls beside them (not counted as referrals).",
+        columns=[
+            ("month", "Month"),
+            *Source.choices,
+            ("referrals", "Referrals"),
+            ("advice", "Advice-only calls"),
+        ],
+        rows=referrals_by_source_and_month,
+        permission="referrals.report_referrals_by_source_and_month",
+        figures=Figures(
+            counts=(*SOURCE_KEYS, "referrals", "advice"),
+            row_totals={"referrals": SOURCE_KEYS},
+            column_totals=(*SOURCE_KEYS, "referrals", "advice"),
+        ),
+        date_help=REFERRAL_DATES,
+        order=51,
+    )
+)
+register(
+    ServiceReport(
+        slug="referrals-by-locality",
+        title="Referrals and the high-risk route by locality",
+        description="Referrals by locality and route: the community queue, or recorded for "
+        "the MARAC and IDVA route (high risk), with advice-only calls beside them.",
+        columns=[
+            ("locality", "Locality"),
+            ("community", "Community route"),
+            ("high_risk", "High-risk route"),
+            ("referrals", "Referrals"),
+            ("advice", "Advice-only calls"),
+        ],
+        rows=referrals_by_locality,
+        permission="referrals.report_referrals_by_locality",
+        figures=Figures(
+            counts=("community", "high_risk", "referrals", "advice"),
+            row_totals={"referrals": ("community", "high_risk")},
+            column_totals=("community", "high_risk", "referrals", "advice"),
+        ),
+        date_help=REFERRAL_DATES,
+        order=52,
+    )
+)
+register(
+    ServiceReport(
+        slug="referral-outcomes",
+        title="Outcomes of referrals",
+        description="What triage decided for each referral made in the period.",
+        columns=[("outcome", "Outcome"), ("referrals", "Referrals")],
+        rows=referral_outcomes,
+        permission="referrals.report_referral_outcomes",
+        figures=Figures(counts=("referrals",), column_totals=("referrals",)),
+        date_help=REFERRAL_DATES,
+        order=53,
+    )
+)
+register(
+    ServiceReport(
+        slug="days-to-first-contact",
+        title="Days from referral to first contact",
+        description="For referrals made in the period: how long it took to first speak to "
+        "the person (a contact attempt with the outcome 'spoke'), by locality.",
+        columns=[
+            ("locality", "Locality"),
+            ("contacted", "Referrals contacted"),
+            ("average_days", "Average days"),
+            ("median_days", "Median days"),
+            ("not_yet", "Not contacted yet"),
+        ],
+        rows=days_to_first_contact,
+        permission="referrals.report_days_to_first_contact",
+        figures=Figures(
+            counts=("contacted", "not_yet"),
+            derived={"average_days": ("contacted",), "median_days": ("contacted",)},
+            column_totals=("contacted", "not_yet"),
+        ),
+        date_help=REFERRAL_DATES,
+        order=54,
+    )
+)
+register(
+    ServiceReport(
+        slug="contact-attempts",
+        title="Contact attempts per referral",
+        description="How many contact attempts each referral made in the period has had.",
+        columns=[("attempts", "Attempts"), ("referrals", "Referrals")],
+        rows=contact_attempts,
+        permission="referrals.report_contact_attempts",
+        figures=Figures(counts=("referrals",), column_totals=("referrals",)),
+        date_help=REFERRAL_DATES,
+        order=55,
+    )
+)
