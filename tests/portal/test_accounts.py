@@ -153,6 +153,18 @@ TRAINING_REPORTS = {
     "courses.report_training_by_month",
     "courses.report_training_income",
 }
+# A permission per volunteering report: volunteer coordinators (their localities) and
+# commissioners (the service).
+VOLUNTEER_REPORTS = {
+    f"volunteers.report_{name}"
+    for name in (
+        "applications_by_stage",
+        "days_to_active",
+        "active_volunteers",
+        "dbs_renewals",
+        "volunteer_equality",
+    )
+}
 ROLE_PERMISSIONS = {
     "Editor": {
         *(
@@ -211,6 +223,7 @@ ROLE_PERMISSIONS = {
         "volunteers.change_application",
         "volunteers.view_application",
         "volunteers.view_lived_experience",
+        *VOLUNTEER_REPORTS,
         "wagtailadmin.access_admin",
     },
     # Only the referrals allocated to them, through the referral screens (not the plans list).
@@ -223,6 +236,7 @@ ROLE_PERMISSIONS = {
         "courses.view_invoices",
         "courses.view_session",
         *TRAINING_REPORTS,
+        *VOLUNTEER_REPORTS,
         "wagtailadmin.access_admin",
     },
 }
