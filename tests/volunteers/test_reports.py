@@ -198,3 +198,12 @@ def test_other_staff_get_a_404(staff_client, volunteering):  # noqa: F811
     client = staff_client(UserFactory(roles=["Coordinator"], localities=["north"]))
     for slug in SLUGS:
         assert client.get(reverse("service_report", args=[slug])).status_code == 404, slug
+
+
+def test_each_report_is_a_few_queries_whatever_the_rows(
+    volunteering, django_assert_max_num_queries
+):
+    coordinator = volunteering["north"]
+    for slug in SLUGS:
+        with django_assert_max_num_queries(6):
+            _rows(slug, coordinator)

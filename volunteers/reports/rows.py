@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from portal import scope
 from volunteers import selectors
-from volunteers.models import CLOSED, PIPELINE, TIMED, DBSCheck, EqualityMonitoring, Stage
+from volunteers.models import (
+    CLOSED,
+    PIPELINE,
+    TIMED,
+    DBSCheck,
+    EqualityMonitoring,
+    Stage,
+    StageChange,
+)
 from volunteers.selectors import _add_months
 
 TOTAL = "Total"
@@ -70,8 +78,6 @@ def applications_by_stage(date_from=None, date_to=None, user=None) -> list[dict]
 def days_to_active(date_from=None, date_to=None, user=None) -> list[dict]:
     """By the month they became active (first time): how many, and the average and median
     days from sending the application."""
-    from volunteers.models import StageChange
-
     changes = _between(
         StageChange.objects.filter(
             to_stage=Stage.ACTIVE, application__in=selectors.applications_in_figures_of(user)
