@@ -92,6 +92,7 @@ APPLICANTS = [
     ("Ava", "Active", Stage.ACTIVE, 0, "north", 90),
     ("Ben", "Active", Stage.ACTIVE, 1, "central", 200),
     ("Cleo", "Active", Stage.ACTIVE, 3, "south", 400),
+    ("Omar", "Stepped", Stage.STEPPED_DOWN, 0, "central", 15),
 ]
 REFERENCE_ANSWERS = {
     "known_for": "Four years, as their line manager.",
@@ -225,3 +226,5 @@ def _application(user, stage: str, role, locality: str, coordinator) -> None:
             by=coordinator,
             reason="Completed the awareness course with our previous training provider.",
         )
+    if stage == Stage.STEPPED_DOWN:
+        services.step_down(application, by=user, reason="Starting a new job with longer hours.")

@@ -248,3 +248,14 @@ class DBSForm(forms.Form):
         if checked and checked > timezone.localdate():
             raise forms.ValidationError("The status check date must be today or in the past")
         return checked
+
+
+class StepDownForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you stepping down? (optional)",
+        help_text="It helps us support volunteers better. Only the volunteer coordinators read it.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Keep your reason under 2000 characters"},
+    )

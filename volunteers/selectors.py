@@ -39,6 +39,15 @@ def applications_visible_to(user) -> QuerySet[Application]:
     return scope.visible(submitted, user, locality=None, extra=in_their_localities)
 
 
+def applications_in_figures_of(user) -> QuerySet[Application]:
+    """The submitted applications counted in the reports this person sees: the whole
+    service for a superuser or a commissioner (figures only), else those visible to them.
+    Anonymised ones stay in: retention keeps their rows to be counted."""
+    if scope.sees_all_figures(user):
+        return Application.objects.exclude(stage=Stage.DRAFT)
+    return applications_visible_to(user)
+
+
 def sees_lived_experience(user) -> bool:
     return user.has_perm(LIVED_EXPERIENCE_PERMISSION)
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from volunteers import selectors, services
-from volunteers.forms import ApplicationForm, EqualityForm, ReferenceForm
+from portal import audit
+from volunteers import selectors, services, subject_access
+from volunteers.forms import ApplicationForm, EqualityForm, ReferenceForm, StepDownForm
 from volunteers.models import Application, EqualityMonitoring, Stage
 
 # What the applicant reads about where they stand: never a reason a coordinator recorded.
@@ -29,6 +31,7 @@ NEXT_STEP = {
     Stage.ON_HOLD: "Your application is paused for now. We will be in touch.",
     Stage.NOT_PROGRESSED: "We are not able to take your application further this time.",
     Stage.WITHDRAWN: "You withdrew this application.",
+    Stage.STEPPED_DOWN: "You have stepped down as a volunteer. Thank you.",
 }
 
 
@@ -110,6 +113,35 @@ def withdraw(request, pk: int):
         messages.success(request, "Your application is withdrawn")
         return redirect("volunteers:application", pk)
     return render(request, "volunteers/withdraw.html", {"application": application})
+
+
+@login_required
+def step_down(request, pk: int):
+    application = _own(request, pk)
+    if application.stage != Stage.ACTIVE:
+        return redirect("volunteers:application", pk)
+    form = StepDownForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.step_down(application, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "You have stepped down as a volunteer")
+        return redirect("volunteers:application", pk)
+    return render(request, "volunteers/step_down.html", {"application": application, "form": form})
+
+
+@never_cache
+@login_required
+def my_data(request, pk: int):
+    """The subject-access download of one of the person's own applications (audited: it
+    is a copy of personal data leaving the service)."""
+    application = _own(request, pk)
+    audit.record(request.user, audit.Action.EXPORT, application, subject_access=True)
+    response = JsonResponse(
+        subject_access.export(application), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="my-data-{application.reference.lower()}.json"'
+    )
+    return response
 
 
 @require_POST

@@ -181,6 +181,9 @@ class Figures:
     derived: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The counts the last row totals (a count of different people is not a sum: leave it out).
     column_totals: tuple[str, ...] = ()
+    # With a key here, rows sharing its value (one after another) are a table of their own
+    # and the last of each such run totals it: one question's answers and their total.
+    column_totals_per: str = ""
 
     def apply(self, rows: Sequence[Mapping]) -> list[dict]:
         """The rows as they may be shown (and exported): copies, counts suppressed."""
@@ -190,9 +193,10 @@ class Figures:
             for i in range(len(rows))
             for total, parts in self.row_totals.items()
         ]
-        if self.column_totals and rows:
-            last = len(rows) - 1
-            groups += [((last, key), [(i, key) for i in range(last)]) for key in self.column_totals]
+        if self.column_totals:
+            for run in self._runs(rows):
+                *parts, last = run
+                groups += [((last, key), [(i, key) for i in parts]) for key in self.column_totals]
         shown = suppress(counts, groups)
         result = []
         for i, row in enumerate(rows):
@@ -202,3 +206,16 @@ class Figures:
                     cells[key] = HIDDEN
             result.append(cells)
         return result
+
+    def _runs(self, rows: Sequence[Mapping]) -> list[list[int]]:
+        """The row indexes of each table the column totals close (all rows, or each run)."""
+        runs: list[list[int]] = []
+        for i, row in enumerate(rows):
+            if runs and (
+                not self.column_totals_per
+                or rows[runs[-1][-1]][self.column_totals_per] == row[self.column_totals_per]
+            ):
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        return runs

@@ -161,6 +161,18 @@ REFERRAL_REPORTS = {
     "referrals.report_days_to_first_contact",
     "referrals.report_contact_attempts",
 }
+# A permission per volunteering report: volunteer coordinators (their localities) and
+# commissioners (the service).
+VOLUNTEER_REPORTS = {
+    f"volunteers.report_{name}"
+    for name in (
+        "applications_by_stage",
+        "days_to_active",
+        "active_volunteers",
+        "dbs_renewals",
+        "volunteer_equality",
+    )
+}
 ROLE_PERMISSIONS = {
     "Editor": {
         *(
@@ -222,6 +234,7 @@ ROLE_PERMISSIONS = {
         "volunteers.change_application",
         "volunteers.view_application",
         "volunteers.view_lived_experience",
+        *VOLUNTEER_REPORTS,
         "wagtailadmin.access_admin",
     },
     # Only the referrals allocated to them, through the referral screens (not the plans list).
@@ -235,6 +248,7 @@ ROLE_PERMISSIONS = {
         "courses.view_session",
         *REFERRAL_REPORTS,
         *TRAINING_REPORTS,
+        *VOLUNTEER_REPORTS,
         "wagtailadmin.access_admin",
     },
 }

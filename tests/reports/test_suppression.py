@@ -202,3 +202,18 @@ def test_a_total_row_protects_its_columns_only():
     shown = figures.apply(rows)
     assert [row["places"] for row in shown] == [F, 20, H, 32]
     assert [row["people"] for row in shown] == [F, 18, 9, 29]
+
+
+def test_column_totals_per_key_close_each_run_of_rows_on_its_own():
+    figures = Figures(counts=("n",), column_totals=("n",), column_totals_per="q")
+    rows = [
+        {"q": "age", "n": 2},
+        {"q": "age", "n": 9},
+        {"q": "age", "n": 11},
+        {"q": "gender", "n": 6},
+        {"q": "gender", "n": 5},
+        {"q": "gender", "n": 11},
+    ]
+    shown = [row["n"] for row in figures.apply(rows)]
+    # The 2 hides the 9 beside it (else 11 - 9 gives it away); the other question is whole.
+    assert shown == [FEWER_THAN_5, HIDDEN, 11, 6, 5, 11]

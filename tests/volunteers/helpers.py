@@ -95,5 +95,27 @@ def at_stage(stage: str, *, role, coordinator, user=None, locality="north") -> A
     return application
 
 
+def active(
+    *, role, coordinator, user=None, locality="north", dbs_issued_on=None, update_service=False
+) -> Application:
+    """An active volunteer (made so by override: the evidence is beside the point here),
+    with a clear DBS record issued on `dbs_issued_on` (none without it)."""
+    application = at_stage(
+        Stage.INTERVIEW, role=role, coordinator=coordinator, user=user, locality=locality
+    )
+    application = services.override_to_active(application, by=coordinator, reason="Test set-up")
+    if dbs_issued_on:
+        services.record_dbs(
+            application,
+            by=coordinator,
+            level=role.dbs_level,
+            certificate_number="001234567890",
+            issued_on=dbs_issued_on,
+            update_service=update_service,
+            outcome="clear",
+        )
+    return application
+
+
 def coordinator(localities=("north",)):
     return UserFactory(roles=["Volunteer coordinator"], localities=list(localities))

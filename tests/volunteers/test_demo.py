@@ -15,10 +15,10 @@ def test_the_demo_has_roles_and_applications_at_every_stage(settings):
     call_command("seed_demo", stdout=StringIO())
     counts = (Application.objects.count(), VolunteerRolePage.objects.count())
     call_command("seed_demo", stdout=StringIO())
-    assert (Application.objects.count(), VolunteerRolePage.objects.count()) == counts == (14, 5)
+    assert (Application.objects.count(), VolunteerRolePage.objects.count()) == counts == (15, 5)
     assert set(Application.objects.values_list("stage", flat=True)) == set(Stage.values)
     active = Application.objects.filter(stage=Stage.ACTIVE)
     assert DBSCheck.objects.filter(application__in=active).count() == active.count() == 3
     coordinator = User.objects.get(groups__name="Volunteer coordinator")
-    assert applications_visible_to(coordinator).count() == 13  # every one but the draft
+    assert applications_visible_to(coordinator).count() == 14  # every one but the draft
     assert VolunteerRolePage.objects.live().filter(required_courses__isnull=False).exists()

@@ -29,6 +29,7 @@ class Stage(models.TextChoices):
     ON_HOLD = "on_hold", "On hold"
     NOT_PROGRESSED = "not_progressed", "Not progressed"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    STEPPED_DOWN = "stepped_down", "Stepped down"
 
 
 # The pipeline, in order: each stage's successor is the next one.
@@ -44,7 +45,8 @@ PIPELINE = [
 ]
 # Stages that complete by themselves when their evidence arrives (never moved on by hand).
 EVIDENCE_STAGES = {Stage.REFERENCES, Stage.DBS, Stage.TRAINING, Stage.AGREEMENT}
-CLOSED = {Stage.NOT_PROGRESSED, Stage.WITHDRAWN}
+# A closed record: the person may apply again, and retention anonymises it in time.
+CLOSED = {Stage.NOT_PROGRESSED, Stage.WITHDRAWN, Stage.STEPPED_DOWN}
 # Stages with a target number of days (VOLUNTEER_STAGE_TARGET_DAYS).
 TIMED = [stage for stage in PIPELINE if stage != Stage.ACTIVE]
 
@@ -113,11 +115,22 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
-        permissions = [("view_lived_experience", "Can see applicants' lived experience")]
+        permissions = [
+            ("view_lived_experience", "Can see applicants' lived experience"),
+            # One per report (volunteers.reports).
+            ("report_applications_by_stage", "Can see the report: applications by stage"),
+            ("report_days_to_active", "Can see the report: days from application to active"),
+            (
+                "report_active_volunteers",
+                "Can see the report: active volunteers by locality and role",
+            ),
+            ("report_dbs_renewals", "Can see the report: DBS renewals due"),
+            ("report_volunteer_equality", "Can see the report: equality monitoring answers"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
-                condition=~Q(stage__in=["not_progressed", "withdrawn"]),
+                condition=~Q(stage__in=["not_progressed", "withdrawn", "stepped_down"]),
                 name="one_open_volunteer_application",
             ),
             models.CheckConstraint(

@@ -12,6 +12,7 @@ from volunteers.services.application import (
     draft_for,
     save_draft,
     sign_agreement,
+    step_down,
     submit,
     withdraw,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "request_references",
     "save_draft",
     "sign_agreement",
+    "step_down",
     "submit",
     "training_attended",
     "withdraw",

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal import notify
-from volunteers.models import Application, Reference, Stage, StageChange
+from volunteers.models import CLOSED, Application, Reference, Stage, StageChange
 from volunteers.services.pipeline import _change, _locked, complete_by_evidence
 
 # The answers kept on the application itself (referees are Reference rows).
@@ -30,11 +30,7 @@ class ApplicationError(Exception):
 
 def draft_for(user) -> Application:
     """Their application that is not closed, or a new draft."""
-    application = (
-        Application.objects.filter(user=user)
-        .exclude(stage__in=[Stage.WITHDRAWN, Stage.NOT_PROGRESSED])
-        .first()
-    )
+    application = Application.objects.filter(user=user).exclude(stage__in=CLOSED).first()
     if application is not None:
         return application
     try:
@@ -106,6 +102,8 @@ def withdraw(application: Application, *, by) -> Application:
     application = _locked(application)
     if application.is_closed:
         raise ApplicationError("This application is already closed.")
+    if application.stage == Stage.ACTIVE:
+        raise ApplicationError("An active volunteer steps down rather than withdrawing.")
     _change(application, Stage.WITHDRAWN, by=by)
     # A referee who has not answered yet is no longer asked.
     application.references.exclude(status=Reference.Status.RECEIVED).update(
@@ -117,6 +115,33 @@ def withdraw(application: Application, *, by) -> Application:
             kind="volunteers.withdrawn",
             template="volunteers/emails/withdrawn",
             subject="You have withdrawn your application to volunteer",
+            context={"application": application},
+            concerns=application,
+        ),
+    )
+    return application
+
+
+MAX_STEP_DOWN_REASON = 2000
+
+
+@transaction.atomic
+def step_down(application: Application, *, by, reason: str = "") -> Application:
+    """An active volunteer stops volunteering: the record is closed (retention anonymises it
+    in time, as a withdrawn one) and their reason, if they gave one, kept encrypted."""
+    application = _locked(application)
+    reason = reason.strip()
+    if application.stage != Stage.ACTIVE:
+        raise ApplicationError("Only an active volunteer can step down.")
+    if len(reason) > MAX_STEP_DOWN_REASON:
+        raise ApplicationError(f"Keep your reason under {MAX_STEP_DOWN_REASON} characters.")
+    _change(application, Stage.STEPPED_DOWN, by=by, reason=reason)
+    notify.send(
+        application.user,
+        notify.Message(
+            kind="volunteers.stepped_down",
+            template="volunteers/emails/stepped_down",
+            subject="You have stepped down as a volunteer",
             context={"application": application},
             concerns=application,
         ),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from portal import audit, notify
 from volunteers import selectors
-from volunteers.models import Application, DBSCheck, Stage
+from volunteers.models import CLOSED, Application, DBSCheck
 
 UPDATE_SERVICE_CHECK_DAYS = 365
 
@@ -82,7 +82,7 @@ def dbs_renewal_reminders(today: date | None = None) -> int:
     sent = 0
     thresholds = settings.VOLUNTEER_DBS_RENEWAL_REMINDER_DAYS
     checks = DBSCheck.objects.select_related("application__user").exclude(
-        application__stage__in=[Stage.WITHDRAWN, Stage.NOT_PROGRESSED]
+        application__stage__in=CLOSED
     )
     for check in checks:
         days_left = (check.renewal_due_on - today).days
