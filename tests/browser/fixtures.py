@@ -162,10 +162,16 @@ def assert_no_axe_violations(page) -> None:
         # GOV.UK's skip links come first, before any landmark, on purpose.
         "rules": {"region": {"enabled": False}},
     }
-    # A fade still running (Wagtail's messages fade in) has axe measure half-blended colours.
+    # A fade still running (Wagtail's messages fade in) has axe measure half-blended colours:
+    # wait for the running animations to end, two seconds at most (some never settle).
     page.evaluate(
-        "Promise.all(document.getAnimations().filter(a => a.effect && a.playState === 'running'"
-        " && a.effect.getTiming().iterations !== Infinity).map(a => a.finished.catch(() => null)))"
+        """() => Promise.race([
+          Promise.all(document.getAnimations()
+            .filter(a => a.playState === "running" && a.effect
+              && a.effect.getTiming().iterations !== Infinity)
+            .map(a => a.finished.catch(() => null))),
+          new Promise(resolve => setTimeout(resolve, 2000)),
+        ])"""
     )
     results = Axe().run(page, options=options)
     assert results.violations_count == 0, results.generate_report()
