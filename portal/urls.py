@@ -37,6 +37,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("calendars/private/<token:token>.ics", calendar_views.personal_feed, name="calendar_feed"),
     path("training/", include("courses.urls")),
+    path("appointments/", include("programmes.urls")),
     path("support/", include("referrals.urls")),
     path("volunteer/", include("volunteers.urls")),
     path("payments/", include("portal.payments.urls")),

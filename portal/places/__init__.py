@@ -6,7 +6,8 @@ concrete subclass of `PlaceHolding`, with a foreign key to its offering whose
 
 - ``confirmed``: the places are theirs;
 - ``held``: kept for them while they pay, until ``expires_at``;
-- ``offered``: freed places offered from the waiting list, until ``expires_at`` (accepted
+- ``offered``: freed places offered from the waiting list, or places staff offer a person
+  (`request_places(offer_for=...)`), until ``expires_at`` (accepted
   with `accept_offer`; `decline_offer` passes them on at once);
 - ``waiting``: on the waiting list (`waiting_queue`, `waiting_position`), until offered
   places or taken off it (`leave_waiting_list`);

@@ -61,13 +61,15 @@ def request_places(
     *,
     quantity: int = 1,
     hold_for: timedelta | None = None,
+    offer_for: timedelta | None = None,
     may_wait: bool = True,
     **fields,
 ) -> PlaceHolding:
     """Create a holding for `quantity` places: confirmed, or held for `hold_for` (while the
-    person pays), or on the waiting list when there are not enough places (or NoPlaces when
-    `may_wait` is false). `fields` are the holding's own columns (who, what for). Refused
-    with NotEligible or Overlaps when the person may not have these places at all.
+    person pays), or offered for `offer_for` (staff offer a place the person must accept,
+    with `accept_offer`), or on the waiting list when there are not enough places (or
+    NoPlaces when `may_wait` is false). `fields` are the holding's own columns (who, what
+    for). Refused with NotEligible or Overlaps when the person may not have these places at all.
 
     Runs in the caller's transaction if there is one: the lock is held until it commits, so
     the caller can create related rows atomically with the holding."""
@@ -85,9 +87,16 @@ def request_places(
             lock_people([person])
         if refusal := _refusal(holding, offering):
             raise refusal
+        if hold_for and offer_for:
+            raise PlacesError("Places are either held or offered, not both.")
         if quantity <= _free(offering):
-            holding.status = HoldingStatus.HELD if hold_for else HoldingStatus.CONFIRMED
-            holding.expires_at = timezone.now() + hold_for if hold_for else None
+            if hold_for:
+                holding.status, holding.expires_at = HoldingStatus.HELD, timezone.now() + hold_for
+            elif offer_for:
+                holding.status = HoldingStatus.OFFERED
+                holding.expires_at = timezone.now() + offer_for
+            else:
+                holding.status, holding.expires_at = HoldingStatus.CONFIRMED, None
         elif may_wait:
             holding.status = HoldingStatus.WAITING
         else:

@@ -213,6 +213,7 @@ ROLE_PERMISSIONS = {
         "payments.view_payment",
         "payments.view_refund",
         *PLANS,
+        "programmes.coordinate_programmes",
         # Coordinators take the helpline's calls (there is no separate helpline role).
         "referrals.record_helpline_call",
         "referrals.triage_referral",
@@ -228,7 +229,11 @@ ROLE_PERMISSIONS = {
         *TRAINER_REPORTS,
         "wagtailadmin.access_admin",
     },
-    "Programme facilitator": {*PLANS, "wagtailadmin.access_admin"},
+    "Programme facilitator": {
+        *PLANS,
+        "programmes.facilitate_programmes",
+        "wagtailadmin.access_admin",
+    },
     "Volunteer coordinator": {
         *PLANS,
         "volunteers.change_application",

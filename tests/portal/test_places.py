@@ -235,3 +235,15 @@ class TestTheHooks:
         places.expire_lapsed(now=timezone.now() + timedelta(minutes=16))
         sign_up(shift(hour=1), alex)
         assert places.confirm_held(held) is False
+
+
+@pytest.mark.django_db
+def test_places_staff_offer_are_offered_until_accepted_or_waiting_when_full():
+    offering = shift(capacity=1)
+    offered = sign_up(offering, offer_for=timedelta(days=7))
+    assert offered.status == HoldingStatus.OFFERED and offered.expires_at is not None
+    assert offering.places_taken() == 1
+    assert sign_up(offering, offer_for=timedelta(days=7)).status == HoldingStatus.WAITING
+    assert places.accept_offer(offered).status == HoldingStatus.CONFIRMED
+    with pytest.raises(places.PlacesError):
+        sign_up(offering, hold_for=timedelta(minutes=5), offer_for=timedelta(days=1))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+import portal.identifiers  # noqa: F401 - registers the strict converters
+
+from . import views
+
+urlpatterns = [
+    path("answer/<token:token>/", views.answer, name="programmes_answer"),
+    path("mine/<int:pk>/", views.my_enrolment, name="programmes_mine"),
+    path("mine/<int:pk>/apologies/", views.apologies, name="programmes_apologies"),
+    path("mine/<int:pk>/withdraw/", views.withdraw, name="programmes_withdraw"),
+]
