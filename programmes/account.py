@@ -13,6 +13,8 @@ def my_programmes(request) -> AccountSection | None:
     enrolments = selectors.enrolments_of(request.user)
     if not enrolments:
         return None
+    for enrolment in enrolments:
+        enrolment.named = notices.may_name(enrolment)
     return AccountSection(
         title="Your appointments",
         template="programmes/includes/my_appointments.html",

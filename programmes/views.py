@@ -47,7 +47,7 @@ def answer(request, token: str):
         "programmes/answer.html",
         {
             "enrolment": enrolment,
-            "named": enrolment.plan.service_may_be_named,
+            "named": notices.may_name(enrolment),
             "first": weeks[0] if weeks else None,
             "where": notices.place_of(enrolment),
             "error": error,
@@ -72,7 +72,7 @@ def _page(request, enrolment, *, apology_form=None, withdraw_form=None, status=2
         "programmes/mine.html",
         {
             "enrolment": enrolment,
-            "named": enrolment.plan.service_may_be_named,
+            "named": notices.may_name(enrolment),
             "weeks": list(weeks),
             "apologised": apologised,
             "where": notices.place_of(enrolment),

@@ -140,8 +140,7 @@ def _accept(enrolment: Enrolment, *, user=None, by=None) -> Enrolment:
         with transaction.atomic():
             _still_open(enrolment)
             enrolment = places.accept_offer(enrolment)
-            fields = ["token_digest", "answered_by_staff"]
-            enrolment.token_digest = ""
+            fields = ["answered_by_staff"]
             enrolment.answered_by_staff = by
             if user is not None and enrolment.user_id is None and _owns_plan(user, enrolment.plan):
                 enrolment.user = user
@@ -169,9 +168,8 @@ def _decline(enrolment: Enrolment, *, by=None) -> Enrolment:
     try:
         with transaction.atomic():
             enrolment = places.decline_offer(enrolment)
-            enrolment.token_digest = ""
             enrolment.answered_by_staff = by
-            enrolment.save(update_fields=["token_digest", "answered_by_staff"])
+            enrolment.save(update_fields=["answered_by_staff"])
             return enrolment
     except places.PlacesError as exc:
         raise ProgrammeError(str(exc)) from exc

@@ -25,9 +25,26 @@ def recipient(enrolment: Enrolment) -> notify.Recipient:
     return replace(notify.Recipient.for_plan(plan), discreet=True)
 
 
+def plans_of(enrolment: Enrolment) -> list:
+    """The enrolment's plan and, when it is linked to an account with a plan of its own,
+    that one too: both must allow what is shown."""
+    from portal.contact.selectors import plan_of
+
+    plans = [enrolment.plan]
+    own = plan_of(enrolment.user) if enrolment.user_id else None
+    if own is not None and own.pk != enrolment.plan_id:
+        plans.append(own)
+    return plans
+
+
+def may_name(enrolment: Enrolment) -> bool:
+    """Whether their own pages may name the programme (both plans allow the service named)."""
+    return all(plan.service_may_be_named for plan in plans_of(enrolment))
+
+
 def place_of(enrolment: Enrolment) -> str:
     """Where it is, for someone who chose to be told (else nothing)."""
-    if not enrolment.plan.location_in_calendar:
+    if not all(plan.location_in_calendar for plan in plans_of(enrolment)):
         return ""
     cohort = enrolment.cohort
     return "Online" if cohort.online else cohort.venue

@@ -83,3 +83,29 @@ def enrolled(cohort_, referral=None, *, by=None):
         assessed(cohort_.programme, referral, by)
     enrolment = services.offer_place(cohort_, referral=referral, by=by)
     return services.answer_by_phone(enrolment, accepted=True, by=by)
+
+
+def offer_token(enrolment) -> str:
+    """The accept link's token, from the offer in the outbox."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.models import OutboxMessage
+    from programmes.models import Enrolment
+
+    offer = OutboxMessage.objects.filter(
+        concerns_type=ContentType.objects.get_for_model(Enrolment),
+        concerns_id=str(enrolment.pk),
+        kind="programme_offer",
+    ).latest("pk")
+    link = next(line for line in offer.body.splitlines() if "/appointments/answer/" in line)
+    return link.rsplit("/answer/", 1)[1].strip("/")
+
+
+def enrolled_with_account(cohort_, user, *, by=None, **referral_fields):
+    """Offered to a referral with the user's address, accepted through the link signed in."""
+    by = by or coordinator(cohort_.locality.slug)
+    referral = referred(cohort_.locality.slug, by=by, email=user.email, **referral_fields)
+    if cohort_.programme.assessment_needed:
+        assessed(cohort_.programme, referral, by)
+    enrolment = services.offer_place(cohort_, referral=referral, by=by)
+    return services.accept_by_token(offer_token(enrolment), user=user)

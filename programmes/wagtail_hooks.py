@@ -1,0 +1,57 @@
+"""The programmes menu item and URLs in the staff area (see admin_views)."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views, selectors
+
+
+@hooks.register("register_admin_urls")
+def register_programme_urls():
+    return [
+        path("programmes/", admin_views.cohorts, name="programmes_cohorts"),
+        path("programmes/new/", admin_views.new_cohort, name="programmes_new_cohort"),
+        path("programmes/<int:pk>/", admin_views.cohort_detail, name="programmes_cohort"),
+        path("programmes/<int:pk>/offer/", admin_views.offer, name="programmes_offer"),
+        path(
+            "programmes/<int:pk>/weeks/<int:session_pk>/",
+            admin_views.move_session,
+            name="programmes_move_session",
+        ),
+        path(
+            "programmes/places/<int:pk>/", admin_views.enrolment_detail, name="programmes_enrolment"
+        ),
+        path("programmes/places/<int:pk>/assess/", admin_views.assess, name="programmes_assess"),
+        path(
+            "programmes/places/<int:pk>/answer/", admin_views.answer, name="programmes_answer_phone"
+        ),
+        path(
+            "programmes/places/<int:pk>/withdraw/",
+            admin_views.withdraw,
+            name="programmes_staff_withdraw",
+        ),
+        path("programmes/check-ins/", admin_views.check_ins, name="programmes_check_ins"),
+        path(
+            "programmes/check-ins/<int:pk>/",
+            admin_views.check_in_detail,
+            name="programmes_check_in",
+        ),
+        path(
+            "programmes/check-ins/<int:pk>/attempt/",
+            admin_views.log_attempt,
+            name="programmes_check_in_attempt",
+        ),
+    ]
+
+
+class ProgrammesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return selectors.works_on_programmes(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def programmes_menu_item():
+    return ProgrammesMenuItem(
+        "Programmes", reverse("programmes_cohorts"), icon_name="group", order=207
+    )
