@@ -24,6 +24,7 @@ from programmes.forms import (
     MoveForm,
     OfferForm,
     PhoneAnswerForm,
+    ReferralAssessmentForm,
     WithdrawForm,
 )
 from programmes.models import CheckIn, Cohort, Enrolment, ProgrammeSession
@@ -60,7 +61,9 @@ def cohorts(request):
     )
 
 
-def cohort_detail(request, pk: int, *, offer_form=None, move_error=None, status=200):
+def cohort_detail(
+    request, pk: int, *, offer_form=None, assessment_form=None, move_error=None, status=200
+):
     cohort = _cohort(request, pk)
     may_coordinate = selectors.may_coordinate(request.user, cohort)
     enrolments = selectors.enrolments_of_cohort(cohort)
@@ -76,6 +79,10 @@ def cohort_detail(request, pk: int, *, offer_form=None, move_error=None, status=
             "may_coordinate": may_coordinate,
             "offer_form": offer_form
             or OfferForm(referrals=_offerable(request.user) if may_coordinate else None),
+            "assessment_form": assessment_form
+            or ReferralAssessmentForm(
+                referrals=_offerable(request.user) if may_coordinate else None
+            ),
             "move_error": move_error,
             "now": timezone.now(),
         },
@@ -108,6 +115,29 @@ def offer(request, pk: int):
             )
             return redirect("programmes_enrolment", pk=enrolment.pk)
     return cohort_detail(request, pk, offer_form=form, status=400)
+
+
+@require_POST
+def assess_referral(request, pk: int):
+    """A closed programme's assessment, recorded before a place can be offered."""
+    cohort = _cohort(request, pk, coordinate=True)
+    form = ReferralAssessmentForm(request.POST, referrals=_offerable(request.user))
+    if form.is_valid():
+        try:
+            assessment = services.record_assessment(
+                programme=cohort.programme,
+                plan=form.cleaned_data["referral"].plan,
+                suitable=form.cleaned_data["suitable"],
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+            )
+        except services.ProgrammeError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            audit.record(request.user, audit.Action.CREATE, assessment)
+            messages.success(request, "Assessment recorded.")
+            return redirect("programmes_cohort", pk=cohort.pk)
+    return cohort_detail(request, pk, assessment_form=form, status=400)
 
 
 @require_POST

@@ -56,6 +56,16 @@ class AssessmentForm(forms.Form):
     notes = _text("Notes (optional)")
 
 
+class ReferralAssessmentForm(AssessmentForm):
+    referral = forms.ModelChoiceField(label="Referral", queryset=None)
+
+    field_order = ["referral", "suitable", "notes"]
+
+    def __init__(self, *args, referrals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = referrals
+
+
 class OfferForm(forms.Form):
     referral = forms.ModelChoiceField(label="Referral", queryset=None)
 

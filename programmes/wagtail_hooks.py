@@ -15,6 +15,11 @@ def register_programme_urls():
         path("programmes/<int:pk>/", admin_views.cohort_detail, name="programmes_cohort"),
         path("programmes/<int:pk>/offer/", admin_views.offer, name="programmes_offer"),
         path(
+            "programmes/<int:pk>/assess/",
+            admin_views.assess_referral,
+            name="programmes_assess_referral",
+        ),
+        path(
             "programmes/<int:pk>/weeks/<int:session_pk>/",
             admin_views.move_session,
             name="programmes_move_session",

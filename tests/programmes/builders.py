@@ -109,3 +109,18 @@ def enrolled_with_account(cohort_, user, *, by=None, **referral_fields):
         assessed(cohort_.programme, referral, by)
     enrolment = services.offer_place(cohort_, referral=referral, by=by)
     return services.accept_by_token(offer_token(enrolment), user=user)
+
+
+def bare_referral(locality: str = "north", *, name: str = "Person"):
+    """A referral already triaged to a programme, made directly (for tests that need many)."""
+    from portal.contact.models import SafeContactPlan
+    from referrals.models import Referral
+
+    return Referral.objects.create(
+        kind="self",
+        source="self",
+        locality=Locality.objects.get(slug=locality),
+        plan=SafeContactPlan.objects.create(name=name),
+        risk_level="standard",
+        outcome=Outcome.PROGRAMME,
+    )

@@ -6,7 +6,7 @@ from portal.places import HoldingStatus
 from programmes import services
 from programmes.models import Enrolment
 from tests.portal.test_places_races import _run
-from tests.programmes.builders import cohort, coordinator, programme, referred
+from tests.programmes.builders import bare_referral, cohort, coordinator, programme
 
 
 @pytest.mark.postgres
@@ -17,7 +17,7 @@ def test_sixty_connections_offering_ten_places_in_a_cohort_never_oversell():
     home = demo.seed_site()
     group = cohort(programme(home, rolling=True), capacity=10)
     by = coordinator("north")
-    people = [referred(by=by) for _ in range(60)]
+    people = [bare_referral(name=f"P{n}") for n in range(60)]
     results = _run(60, lambda n: services.offer_place(group, referral=people[n], by=by))
     statuses = [r.status if isinstance(r, Enrolment) else type(r).__name__ for r in results]
     assert statuses.count(HoldingStatus.OFFERED) == 10

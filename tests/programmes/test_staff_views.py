@@ -101,6 +101,11 @@ def _urls(world) -> dict[str, tuple[str, str, dict]]:
             reverse("programmes_offer", args=[north.pk]),
             {"referral": world["referral"].pk},
         ),
+        "assess referral": (
+            "post",
+            reverse("programmes_assess_referral", args=[north.pk]),
+            {"referral": world["referral"].pk, "suitable": "no"},
+        ),
         "cancel week": (
             "post",
             reverse("programmes_move_session", args=[north.pk, week.pk]),
@@ -153,7 +158,16 @@ def test_its_own_facilitator_sees_the_cohort_and_register_but_runs_nothing(world
         response = getattr(client, method)(url, data)
         assert response.status_code == 200, name
     assert SECRET_NAME in client.get(urls["cohort"][1]).content.decode()
-    for name in ("offer", "cancel week", "place", "assess", "withdraw", "check-in", "attempt"):
+    for name in (
+        "offer",
+        "assess referral",
+        "cancel week",
+        "place",
+        "assess",
+        "withdraw",
+        "check-in",
+        "attempt",
+    ):
         method, url, data = urls[name]
         assert getattr(client, method)(url, data).status_code == 404, name
 
@@ -181,6 +195,22 @@ def test_its_coordinator_runs_it_with_every_look_audited(world):
 
 
 @pytest.mark.django_db
+def test_a_closed_programme_is_assessed_from_the_cohort_then_offered(world):
+    client = world["clients"]["coordinator"]
+    north = world["north"]
+    person = referred("north")
+    offer = reverse("programmes_offer", args=[north.pk])
+    refused = client.post(offer, {"referral": person.pk})
+    assert refused.status_code == 400 and "assessment interview" in refused.content.decode()
+    recorded = client.post(
+        reverse("programmes_assess_referral", args=[north.pk]),
+        {"referral": person.pk, "suitable": "yes", "notes": "Ready"},
+    )
+    assert recorded.status_code == 302
+    assert client.post(offer, {"referral": person.pk}).status_code == 302
+
+
+@pytest.mark.django_db
 def test_bad_input_on_staff_forms_is_a_message_next_to_the_field(world):
     client = world["clients"]["coordinator"]
     urls = _urls(world)
@@ -200,3 +230,11 @@ def test_bad_input_on_staff_forms_is_a_message_next_to_the_field(world):
         response = client.post(urls["offer"][1], {"referral": late.pk})
     assert response.status_code == 400
     assert "first week" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_cohorts_list_costs_the_same_however_many_cohorts(world, django_assert_max_num_queries):
+    client = world["clients"]["coordinator"]
+    with django_assert_max_num_queries(25):
+        html = client.get(reverse("programmes_cohorts")).content.decode()
+    assert "2 of 10" in html
