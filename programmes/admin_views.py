@@ -19,6 +19,7 @@ from portal import audit
 from portal.contact.selectors import plan_for_staff
 from programmes import selectors, services
 from programmes.forms import (
+    ApologyForm,
     AssessmentForm,
     CheckInAttemptForm,
     MoveForm,
@@ -181,15 +182,17 @@ def enrolment_detail(request, pk: int, *, forms_given=None, status=200):
             "apologies": enrolment.apologies.select_related("session"),
             "assessment_form": given.get("assessment") or AssessmentForm(),
             "answer_form": given.get("answer") or PhoneAnswerForm(),
+            "apology_form": given.get("apologies")
+            or ApologyForm(weeks=selectors.weeks_of(enrolment, upcoming=True)),
             "withdraw_form": given.get("withdraw") or WithdrawForm(),
         },
         status=status,
     )
 
 
-def _write(request, pk, key, form_class, action, done):
+def _write(request, pk, key, form_class, action, done, **form_kwargs):
     enrolment = _enrolment(request, pk)
-    form = form_class(request.POST)
+    form = form_class(request.POST, **{k: v(enrolment) for k, v in form_kwargs.items()})
     if form.is_valid():
         try:
             action(enrolment, form.cleaned_data)
@@ -229,6 +232,22 @@ def answer(request, pk: int):
         PhoneAnswerForm,
         lambda e, data: services.answer_by_phone(e, accepted=data["accepted"], by=request.user),
         "Their answer is recorded.",
+    )
+
+
+@require_POST
+def apologies(request, pk: int):
+    """Apologies the person gave staff (by phone, for someone without an account)."""
+    return _write(
+        request,
+        pk,
+        "apologies",
+        ApologyForm,
+        lambda e, data: services.send_apologies(
+            e, data["session"], reason=data["reason"], by=request.user
+        ),
+        "Apologies recorded.",
+        weeks=selectors.weeks_of,
     )
 
 

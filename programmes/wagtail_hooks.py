@@ -32,6 +32,11 @@ def register_programme_urls():
             "programmes/places/<int:pk>/answer/", admin_views.answer, name="programmes_answer_phone"
         ),
         path(
+            "programmes/places/<int:pk>/apologies/",
+            admin_views.apologies,
+            name="programmes_staff_apologies",
+        ),
+        path(
             "programmes/places/<int:pk>/withdraw/",
             admin_views.withdraw,
             name="programmes_staff_withdraw",

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+import vobject
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
@@ -81,6 +82,12 @@ def test_offer_accept_by_link_confirms_and_sends_discreet_invites(toolkit):
     for invite in invites:
         event = Calendar.from_ical(invite["content"]).walk("VEVENT")[0]
         assert str(event["SUMMARY"]) == "Appointment" and "LOCATION" not in event
+        second = vobject.readOne(invite["content"])  # an independent parser
+        assert second.method.value == "REQUEST"
+        assert second.vevent.summary.value == "Appointment"
+        assert not hasattr(second.vevent, "location")
+        assert not hasattr(second.vevent, "description")
+        assert "Recovery" not in invite["content"] and "Community DA" not in invite["content"]
 
 
 def test_the_venue_is_given_only_to_someone_who_chose_to_be_told(toolkit):

@@ -113,6 +113,11 @@ def _urls(world) -> dict[str, tuple[str, str, dict]]:
         ),
         "place": ("get", reverse("programmes_enrolment", args=[place.pk]), {}),
         "assess": ("post", reverse("programmes_assess", args=[place.pk]), {"suitable": "no"}),
+        "apologies": (
+            "post",
+            reverse("programmes_staff_apologies", args=[place.pk]),
+            {"session": week.pk},
+        ),
         "withdraw": ("post", reverse("programmes_staff_withdraw", args=[place.pk]), {}),
         "check-ins": ("get", reverse("programmes_check_ins"), {}),
         "check-in": ("get", reverse("programmes_check_in", args=[check_in.pk]), {}),
@@ -147,6 +152,7 @@ def test_outsiders_get_nothing_from_any_programme_url(world, who):
     assert place.status == HoldingStatus.CONFIRMED
     assert not world["north"].sessions.filter(cancelled=True).exists()
     assert world["check_in"].attempts.count() == 0
+    assert not place.apologies.exists()
 
 
 @pytest.mark.django_db
@@ -189,6 +195,9 @@ def test_its_coordinator_runs_it_with_every_look_audited(world):
     assert response.status_code == 302
     offered = Enrolment.objects.get(referral=world["referral"])
     assert offered.status == HoldingStatus.OFFERED
+    method, url, data = urls["apologies"]
+    assert client.post(url, data).status_code == 302
+    assert world["place"].apologies.get().recorded_by is not None
     method, url, data = urls["attempt"]
     assert client.post(url, data).status_code == 302
     assert not CheckIn.objects.get(pk=world["check_in"].pk).is_open
@@ -238,3 +247,7 @@ def test_the_cohorts_list_costs_the_same_however_many_cohorts(world, django_asse
     with django_assert_max_num_queries(25):
         html = client.get(reverse("programmes_cohorts")).content.decode()
     assert "2 of 10" in html
+    with django_assert_max_num_queries(40):
+        client.get(reverse("programmes_cohort", args=[world["north"].pk]))
+    with django_assert_max_num_queries(25):
+        client.get(reverse("programmes_check_ins"))
