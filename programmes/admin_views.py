@@ -119,6 +119,15 @@ def offer(request, pk: int):
 
 
 @require_POST
+def cancel_cohort(request, pk: int):
+    cohort = _cohort(request, pk, coordinate=True)
+    services.cancel_cohort(cohort)
+    audit.record(request.user, audit.Action.CHANGE, cohort, change="cancelled")
+    messages.success(request, "The cohort is cancelled; everyone with a place or waiting is told.")
+    return redirect("programmes_cohort", pk=cohort.pk)
+
+
+@require_POST
 def assess_referral(request, pk: int):
     """A closed programme's assessment, recorded before a place can be offered."""
     cohort = _cohort(request, pk, coordinate=True)

@@ -15,6 +15,11 @@ def register_programme_urls():
         path("programmes/<int:pk>/", admin_views.cohort_detail, name="programmes_cohort"),
         path("programmes/<int:pk>/offer/", admin_views.offer, name="programmes_offer"),
         path(
+            "programmes/<int:pk>/cancel/",
+            admin_views.cancel_cohort,
+            name="programmes_cancel_cohort",
+        ),
+        path(
             "programmes/<int:pk>/assess/",
             admin_views.assess_referral,
             name="programmes_assess_referral",

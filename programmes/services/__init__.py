@@ -3,7 +3,7 @@
 (`notices`, always discreet)."""
 
 from programmes.services.check_ins import absence_marked, close_check_in, log_check_in_attempt
-from programmes.services.cohorts import cancel_session, create_cohort, move_session
+from programmes.services.cohorts import cancel_cohort, cancel_session, create_cohort, move_session
 from programmes.services.enrolments import (
     MAX_TEXT,
     accept_by_token,
@@ -22,6 +22,7 @@ __all__ = [
     "absence_marked",
     "accept_by_token",
     "answer_by_phone",
+    "cancel_cohort",
     "cancel_session",
     "close_check_in",
     "create_cohort",

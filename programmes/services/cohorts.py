@@ -8,10 +8,11 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from portal import places
 from portal.attendance.services import recompute_completion
 from portal.calendars import LONDON
 from programmes import schedule
-from programmes.models import Cohort, ProgrammePage, ProgrammeSession
+from programmes.models import Cohort, CohortStatus, ProgrammePage, ProgrammeSession
 from programmes.services import notices
 from programmes.services.errors import ProgrammeError
 
@@ -113,3 +114,19 @@ def cancel_session(session: ProgrammeSession) -> ProgrammeSession:
     recompute_completion(session)
     notices.session_changed(session)
     return session
+
+
+@transaction.atomic
+def cancel_cohort(cohort: Cohort) -> Cohort:
+    """The whole group will not run: every place, offer and waiting entry is cancelled
+    through the places engine (people with a place get the cancellations of their weeks),
+    and its weeks still to come are cancelled."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if cohort.is_cancelled:
+        return cohort
+    # Marked first, so that what the engine tells each person knows the group is off.
+    cohort.status = CohortStatus.CANCELLED
+    cohort.save(update_fields=["status"])
+    places.cancel_offering(cohort)
+    cohort.sessions.filter(starts_at__gt=timezone.now(), cancelled=False).update(cancelled=True)
+    return cohort

@@ -128,6 +128,12 @@ def place_changed(enrolment: Enrolment, previous: str) -> None:
         )
     elif status == HoldingStatus.WAITING and previous == "":
         _send(enrolment, "programme_waiting", "waiting", {})
+    elif (
+        status == HoldingStatus.CANCELLED
+        and previous in (HoldingStatus.OFFERED, HoldingStatus.WAITING)
+        and enrolment.cohort.is_cancelled
+    ):
+        _send(enrolment, "programme_ended", "ended", {"withdrawn": False})
     elif status in (HoldingStatus.CANCELLED, HoldingStatus.EXPIRED) and (
         previous == HoldingStatus.CONFIRMED
     ):

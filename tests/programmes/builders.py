@@ -3,6 +3,7 @@ services (a coordinator offers, the person accepts)."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, time, timedelta
 
 from django.utils import timezone
@@ -15,6 +16,7 @@ from referrals.models import Outcome
 from tests.factories import UserFactory
 from tests.referrals.factories import referral as make_referral
 
+_numbers = itertools.count(1)
 FREEDOM_TOPICS = [f"Topic {n}" for n in range(1, 13)]
 
 
@@ -67,6 +69,9 @@ def facilitator(cohort_=None):
 def referred(locality: str = "north", *, by=None, **kwargs):
     """A referral triaged to the programme outcome (its person's plan as they gave it)."""
     by = by or coordinator(locality)
+    # Addresses of their own: one shared with an earlier referral would make it a repeat
+    # (the high-risk route), not a programme's.
+    kwargs.setdefault("email", f"referred{next(_numbers)}@example.org")
     made = make_referral(locality, **kwargs)
     return referral_services.decide(made, by=by, outcome=Outcome.PROGRAMME)
 

@@ -239,3 +239,21 @@ def test_personal_text_is_encrypted_at_rest(toolkit):
             dump += repr(cursor.fetchall())
     assert "Secret Venue Hall" not in dump and "Unsafe-to-say" not in dump
     assert Enrolment.objects.get(pk=enrolment.pk).withdrawal_reason == "Unsafe-to-say reason"
+
+
+def test_cancelling_a_cohort_ends_every_place_and_tells_everyone(toolkit):
+    by = coordinator("north")
+    group = cohort(toolkit, capacity=1)
+    placed = enrolled(group, by=by)
+    person = referred(by=by)
+    assessed(toolkit, person, by)
+    waiting = services.offer_place(group, referral=person, by=by)
+    services.cancel_cohort(group)
+    group.refresh_from_db()
+    assert group.is_cancelled and not group.sessions.filter(cancelled=False).exists()
+    for enrolment in (placed, waiting):
+        enrolment.refresh_from_db()
+        assert enrolment.status == HoldingStatus.CANCELLED
+        assert _messages(enrolment).last().kind == "programme_ended"
+    with pytest.raises(ProgrammeError, match="cancelled"):
+        services.offer_place(group, referral=referred(by=by), by=by)

@@ -18,7 +18,7 @@ from portal.attendance.models import AttendanceStatus
 from portal.attendance.services import mark
 from portal.models import AuditEvent
 from portal.places import HoldingStatus
-from programmes.models import CheckIn, Enrolment
+from programmes.models import CheckIn, Cohort, Enrolment
 from tests.factories import UserFactory
 from tests.programmes.builders import (
     assessed,
@@ -106,6 +106,7 @@ def _urls(world) -> dict[str, tuple[str, str, dict]]:
             reverse("programmes_assess_referral", args=[north.pk]),
             {"referral": world["referral"].pk, "suitable": "no"},
         ),
+        "cancel cohort": ("post", reverse("programmes_cancel_cohort", args=[north.pk]), {}),
         "cancel week": (
             "post",
             reverse("programmes_move_session", args=[north.pk, week.pk]),
@@ -151,6 +152,7 @@ def test_outsiders_get_nothing_from_any_programme_url(world, who):
     place = Enrolment.objects.get(pk=world["place"].pk)
     assert place.status == HoldingStatus.CONFIRMED
     assert not world["north"].sessions.filter(cancelled=True).exists()
+    assert not Cohort.objects.get(pk=world["north"].pk).is_cancelled
     assert world["check_in"].attempts.count() == 0
     assert not place.apologies.exists()
 
