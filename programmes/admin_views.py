@@ -7,7 +7,6 @@ that does not exist. Every look at people's records is audited."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -22,7 +21,9 @@ from programmes.forms import (
     ApologyForm,
     AssessmentForm,
     CheckInAttemptForm,
+    EditCohortForm,
     MoveForm,
+    NewCohortForm,
     OfferForm,
     PhoneAnswerForm,
     ReferralAssessmentForm,
@@ -333,44 +334,6 @@ def log_attempt(request, pk: int):
     return check_in_detail(request, pk, form=form, status=400)
 
 
-class NewCohortForm(forms.ModelForm):
-    class Meta:
-        model = Cohort
-        fields = [
-            "programme",
-            "locality",
-            "venue",
-            "start_date",
-            "start_time",
-            "weeks",
-            "capacity",
-            "creche_places",
-            "facilitators",
-        ]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "start_time": forms.TimeInput(attrs={"type": "time"}),
-            "venue": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
-        from portal import scope
-        from portal.localities import Locality
-
-        self.fields["weeks"].required = False
-        self.fields["weeks"].help_text = "Empty: the programme's number of weeks."
-        localities = Locality.objects.all()
-        if not scope.sees_everything(user):
-            localities = localities.filter(pk__in=scope.locality_ids(user))
-        self.fields["locality"].queryset = localities
-        self.fields["facilitators"].queryset = (
-            get_user_model().objects.filter(groups__name="Programme facilitator").distinct()
-        )
-
-
 def new_cohort(request):
     _may_work(request)
     if not (request.user.is_superuser or request.user.has_perm(selectors.COORDINATE)):
@@ -400,5 +363,31 @@ def new_cohort(request):
         request,
         "programmes/admin/new_cohort.html",
         {"page_title": "New cohort", "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def edit_cohort(request, pk: int):
+    cohort = _cohort(request, pk, coordinate=True)
+    initial = {
+        "capacity": cohort.capacity,
+        "creche_places": cohort.creche_places,
+        "venue": cohort.venue,
+        "facilitators": list(cohort.facilitators.all()),
+    }
+    form = EditCohortForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_cohort(cohort, **form.cleaned_data)
+        except services.ProgrammeError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            audit.record(request.user, audit.Action.CHANGE, cohort, change="edited")
+            messages.success(request, "Cohort changed.")
+            return redirect("programmes_cohort", pk=cohort.pk)
+    return TemplateResponse(
+        request,
+        "programmes/admin/new_cohort.html",
+        {"page_title": f"Change {cohort}", "form": form},
         status=400 if form.errors else 200,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from programmes.models import ProgrammeSession
+from programmes.models import Cohort, ProgrammeSession
 from programmes.services import MAX_TEXT
 from referrals.models import AttemptChannel, AttemptOutcome
 
@@ -101,3 +101,63 @@ class CheckInAttemptForm(forms.Form):
         self.fields["channel"].choices = [
             (value, label) for value, label in AttemptChannel.choices if value in safe_channels
         ]
+
+
+class NewCohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = [
+            "programme",
+            "locality",
+            "venue",
+            "start_date",
+            "start_time",
+            "weeks",
+            "capacity",
+            "creche_places",
+            "facilitators",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}),
+            "venue": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from portal import scope
+        from portal.localities import Locality
+
+        self.fields["weeks"].required = False
+        self.fields["weeks"].help_text = "Empty: the programme's number of weeks."
+        localities = Locality.objects.all()
+        if not scope.sees_everything(user):
+            localities = localities.filter(pk__in=scope.locality_ids(user))
+        self.fields["locality"].queryset = localities
+        self.fields["facilitators"].queryset = (
+            get_user_model().objects.filter(groups__name="Programme facilitator").distinct()
+        )
+
+
+class EditCohortForm(forms.Form):
+    capacity = forms.IntegerField(label="Places", min_value=1, max_value=500)
+    creche_places = forms.IntegerField(label="Crèche places", min_value=0, max_value=100)
+    venue = forms.CharField(
+        label="Venue (name and address)",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    facilitators = forms.ModelMultipleChoiceField(
+        label="Facilitators", queryset=None, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["facilitators"].queryset = (
+            get_user_model().objects.filter(groups__name="Programme facilitator").distinct()
+        )

@@ -14,6 +14,7 @@ def register_programme_urls():
         path("programmes/new/", admin_views.new_cohort, name="programmes_new_cohort"),
         path("programmes/<int:pk>/", admin_views.cohort_detail, name="programmes_cohort"),
         path("programmes/<int:pk>/offer/", admin_views.offer, name="programmes_offer"),
+        path("programmes/<int:pk>/edit/", admin_views.edit_cohort, name="programmes_edit_cohort"),
         path(
             "programmes/<int:pk>/cancel/",
             admin_views.cancel_cohort,

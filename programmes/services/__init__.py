@@ -3,7 +3,13 @@
 (`notices`, always discreet)."""
 
 from programmes.services.check_ins import absence_marked, close_check_in, log_check_in_attempt
-from programmes.services.cohorts import cancel_cohort, cancel_session, create_cohort, move_session
+from programmes.services.cohorts import (
+    cancel_cohort,
+    cancel_session,
+    create_cohort,
+    edit_cohort,
+    move_session,
+)
 from programmes.services.enrolments import (
     MAX_TEXT,
     accept_by_token,
@@ -27,6 +33,7 @@ __all__ = [
     "close_check_in",
     "create_cohort",
     "decline_by_token",
+    "edit_cohort",
     "log_check_in_attempt",
     "move_session",
     "offer_place",

@@ -130,3 +130,23 @@ def cancel_cohort(cohort: Cohort) -> Cohort:
     places.cancel_offering(cohort)
     cohort.sessions.filter(starts_at__gt=timezone.now(), cancelled=False).update(cancelled=True)
     return cohort
+
+
+@transaction.atomic
+def edit_cohort(
+    cohort: Cohort, *, capacity: int, creche_places: int, venue: str, facilitators
+) -> Cohort:
+    """Change the places (through the engine: more are offered to the waiting list at
+    once; never fewer than are taken), the crèche places, the venue and the facilitators."""
+    if not cohort.online and not venue.strip():
+        raise ProgrammeError("Give the venue.", "venue")
+    try:
+        places.set_capacity(cohort, capacity)
+    except places.PlacesError as exc:
+        raise ProgrammeError(str(exc), "capacity") from exc
+    cohort = Cohort.objects.get(pk=cohort.pk)
+    cohort.creche_places = creche_places
+    cohort.venue = venue.strip()
+    cohort.save(update_fields=["creche_places", "venue"])
+    cohort.facilitators.set(facilitators)
+    return cohort

@@ -106,6 +106,7 @@ def _urls(world) -> dict[str, tuple[str, str, dict]]:
             reverse("programmes_assess_referral", args=[north.pk]),
             {"referral": world["referral"].pk, "suitable": "no"},
         ),
+        "edit": ("post", reverse("programmes_edit_cohort", args=[north.pk]), {"capacity": 1}),
         "cancel cohort": ("post", reverse("programmes_cancel_cohort", args=[north.pk]), {}),
         "cancel week": (
             "post",
@@ -152,7 +153,8 @@ def test_outsiders_get_nothing_from_any_programme_url(world, who):
     place = Enrolment.objects.get(pk=world["place"].pk)
     assert place.status == HoldingStatus.CONFIRMED
     assert not world["north"].sessions.filter(cancelled=True).exists()
-    assert not Cohort.objects.get(pk=world["north"].pk).is_cancelled
+    north = Cohort.objects.get(pk=world["north"].pk)
+    assert not north.is_cancelled and north.capacity == 10
     assert world["check_in"].attempts.count() == 0
     assert not place.apologies.exists()
 
@@ -253,3 +255,33 @@ def test_the_cohorts_list_costs_the_same_however_many_cohorts(world, django_asse
         client.get(reverse("programmes_cohort", args=[world["north"].pk]))
     with django_assert_max_num_queries(25):
         client.get(reverse("programmes_check_ins"))
+
+
+@pytest.mark.django_db
+def test_a_coordinator_creates_a_cohort_and_changes_its_places(world):
+    client = world["clients"]["coordinator"]
+    north = world["north"]
+    new = client.get(reverse("programmes_new_cohort"))
+    assert new.status_code == 200
+    created = client.post(
+        reverse("programmes_new_cohort"),
+        {
+            "programme": north.programme.pk,
+            "locality": north.locality.pk,
+            "venue": "",
+            "start_date": "2030-03-04",
+            "start_time": "18:00",
+            "weeks": "",
+            "capacity": "8",
+            "creche_places": "2",
+        },
+    )
+    assert created.status_code == 400 and "Give the venue" in created.content.decode()
+    edit = reverse("programmes_edit_cohort", args=[north.pk])
+    refused = client.post(edit, {"capacity": 1, "creche_places": 0, "venue": "Secret Street 1"})
+    assert refused.status_code == 400 and "places are taken" in refused.content.decode()
+    changed = client.post(edit, {"capacity": 12, "creche_places": 3, "venue": "Secret Street 1"})
+    assert changed.status_code == 302
+    north.refresh_from_db()
+    assert (north.capacity, north.creche_places) == (12, 3)
+    assert not north.facilitators.exists()
