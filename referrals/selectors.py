@@ -19,6 +19,7 @@ from .models import OPEN_STATUSES, AdviceContact, AttemptOutcome, Kind, Referral
 TRIAGE = "referrals.triage_referral"
 WORK_ON = "referrals.work_on_referral"
 RECORD_CALLS = "referrals.record_helpline_call"
+SUBJECT_REQUESTS = "referrals.handle_subject_request"
 COMMUNITY_WORKER = "Community worker"
 COORDINATOR = "Coordinator"
 REPEAT_WITHIN = timedelta(days=365)
