@@ -5,11 +5,15 @@ transaction as any change, so that a change is never saved without its audit row
 views: `record_view()` for one record; `record_listing()` for a listing, report or export
 of many (the mixins below do it for Wagtail's views).
 
-On PostgreSQL the table refuses UPDATE, DELETE and TRUNCATE (portal migrations 0002, 0003).
+On PostgreSQL the table refuses UPDATE, DELETE and TRUNCATE (portal migrations 0002, 0003),
+but for one change: when a person's data is erased, `erase_detail()` replaces the detail of
+the rows about their records with `ERASED_DETAIL` (portal migration 0010). Who acted, when,
+how and on which record stays; record the erasure itself with `Action.ERASE` and a detail
+that names no one.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models, transaction
 
 from portal.models import AuditEvent
 
@@ -32,6 +36,26 @@ def record(actor, action: str, obj: models.Model, **detail) -> AuditEvent:
         target_label=label_for(obj),
         detail=detail,
     )
+
+
+ERASED_DETAIL = {"erased": True}
+
+
+def erase_detail(obj: models.Model) -> int:
+    """Blank the detail of every audit row about `obj`; returns how many rows changed."""
+    rows = AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        target_id=str(obj.pk),
+    ).exclude(detail=ERASED_DETAIL)
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute("SET LOCAL portal.audit_erasure = 'on'")
+        # The queryset refuses update(); this is the one write the trail allows.
+        changed = models.QuerySet.update(rows, detail=ERASED_DETAIL)
+        if postgresql:
+            cursor.execute("SET LOCAL portal.audit_erasure = 'off'")
+    return changed
 
 
 def record_view(request, obj: models.Model, **detail) -> AuditEvent:

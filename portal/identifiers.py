@@ -28,6 +28,8 @@ SIGNED_LINK = r"[A-Za-z0-9_:.-]{1,300}"
 # A certificate's verification reference: the mark's id (or "S" and the series completion's
 # id) and ten hex digits of its HMAC.
 CERTIFICATE_REFERENCE = r"[Ss]?[0-9]{1,18}-[0-9A-Fa-f]{10}"
+# "S" and seven letters or digits (referrals.models.new_reference); the column holds 12.
+REFERRAL_REFERENCE = r"[A-Za-z0-9]{1,12}"
 # A model's label_lower, e.g. "courses.session" (register sources).
 MODEL_LABEL = r"[a-z][a-z0-9_]{0,49}\.[a-z][a-z0-9_]{0,49}"
 
@@ -72,6 +74,10 @@ class CertificateReferenceConverter(_Converter):
     regex = CERTIFICATE_REFERENCE
 
 
+class ReferralReferenceConverter(_Converter):
+    regex = REFERRAL_REFERENCE
+
+
 class ModelLabelConverter(_Converter):
     regex = MODEL_LABEL
 
@@ -80,4 +86,5 @@ register_converter(BookingReferenceConverter, "booking_ref")
 register_converter(RandomTokenConverter, "token")
 register_converter(SignedTokenConverter, "signed")
 register_converter(CertificateReferenceConverter, "certificate_ref")
+register_converter(ReferralReferenceConverter, "referral_ref")
 register_converter(ModelLabelConverter, "model_label")

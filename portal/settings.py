@@ -342,6 +342,10 @@ REFERRALS_POSTCODE_AREAS = dict(
 )
 if REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW < 1:
     raise ImproperlyConfigured("REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW must be 1+.")
+# Days after a referral was closed (or passed to another service) that it is anonymised.
+REFERRALS_RETENTION_DAYS = int(os.environ.get("REFERRALS_RETENTION_DAYS", "730"))
+if REFERRALS_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("REFERRALS_RETENTION_DAYS must be 1 or more.")
 
 # Stripe
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from portal import audit
 from portal.contact.selectors import plan_for_staff
 from portal.localities import Locality
 
-from . import selectors, services
+from . import selectors, services, subject_access
 from .models import (
     AttemptChannel,
     AttemptOutcome,
@@ -165,6 +165,7 @@ def detail(request, pk: int, *, forms_given: dict | None = None, status: int = 2
                 "from_worker", "to_worker", "from_locality", "to_locality", "by"
             ),
             "may_triage": may_triage,
+            "may_handle_subject_requests": request.user.has_perm(selectors.SUBJECT_REQUESTS),
             "attempt_form": given.get("attempt") or AttemptForm(referral=referral),
             "decision_form": given.get("decision") or DecisionForm(referral=referral),
             "handover_form": given.get("handover") or HandoverForm(referral=referral),
@@ -273,3 +274,61 @@ def senior_review(request, pk: int):
     else:
         messages.success(request, "Senior review recorded.")
     return redirect("referrals_detail", pk=referral.pk)
+
+
+class SubjectRequestForm(forms.Form):
+    referrals = forms.MultipleChoiceField(
+        label="The referrals that are this person's",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick the referrals that are this person's"},
+    )
+    confirm = forms.BooleanField(
+        label="I have checked who is asking, and nothing requires us to keep these records",
+        required=False,
+    )
+
+    def __init__(self, *args, candidates: list[Referral], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referrals"].choices = [
+            (str(r.pk), f"{r.reference}, {r.created_at:%d %B %Y}, {r.locality.name}: {r.plan.name}")
+            for r in candidates
+        ]
+        self.fields["referrals"].initial = [str(candidates[0].pk)]
+
+
+def subject_request(request, pk: int):
+    """Subject access (a JSON download) or erasure of one person's referrals."""
+    if not request.user.has_perm(selectors.SUBJECT_REQUESTS):
+        raise Http404("No such referral.")
+    referral = _referral(request, pk)
+    candidates, elsewhere = subject_access.candidates(referral, request.user)
+    form = SubjectRequestForm(request.POST or None, candidates=candidates)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        erasing = request.POST.get("action") == "erase"
+        if form.is_valid() and erasing and not form.cleaned_data["confirm"]:
+            form.add_error("confirm", "Confirm you have checked, to erase")
+        if form.is_valid():
+            chosen = [r for r in candidates if str(r.pk) in form.cleaned_data["referrals"]]
+            if erasing:
+                erased = subject_access.erase(chosen, by=request.user)
+                messages.success(request, f"Erased {erased} referral{'s' if erased != 1 else ''}.")
+                return redirect("referrals_queue")
+            response = JsonResponse(
+                subject_access.export(chosen, by=request.user), json_dumps_params={"indent": 2}
+            )
+            response["Content-Disposition"] = 'attachment; filename="subject-access.json"'
+            return response
+    audit.record_view(request, referral, page="subject request")
+    return TemplateResponse(
+        request,
+        "referrals/admin/subject_request.html",
+        {
+            "page_title": "Subject access and erasure",
+            "referral": referral,
+            "form": form,
+            "elsewhere": elsewhere,
+        },
+        status=status,
+    )

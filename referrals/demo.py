@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from portal import demo as portal_demo
 from portal.accounts.models import User
 from portal.contact.models import SafeContactPlan
 from portal.crypto import blind_lookup
@@ -34,6 +35,8 @@ PLAN = {
 
 
 _phone_numbers = itertools.count(100)
+# A police officer with an account: the police referrals are theirs, under My account.
+REFERRER = ("referrer@police.example.gov.uk", "Rae", "Referrer")
 
 
 def _email(locality: str, source: str) -> str:
@@ -48,16 +51,19 @@ def seed() -> None:
     if SafeContactPlan.objects.filter(**blind_lookup("email", _email("north", "self"))).exists():
         return
     now = timezone.now()
+    referrer = portal_demo._person(*REFERRER)
     localities = list(Locality.objects.in_person())
     for i, locality in enumerate(localities):
         for j, source in enumerate(Source.values):
             step = STEPS[(i + j) % len(STEPS)]
             _referral(locality, source, step, now - timedelta(days=2 * j + i + 1), coordinator,
-                      worker, name=f"{FIRST_NAMES[j]} {locality.name}son")  # fmt: skip
+                      worker, name=f"{FIRST_NAMES[j]} {locality.name}son",
+                      referrer=referrer)  # fmt: skip
     north = localities[0]
     # High risk (14 "yes"), a repeat of someone already known, and no consent.
     _referral(north, Source.POLICE, "new", now - timedelta(hours=5), coordinator, worker,
-              name="Indy Highrisk", answers={n: dash.YES for n in range(1, 15)})  # fmt: skip
+              name="Indy Highrisk", answers={n: dash.YES for n in range(1, 15)},
+              referrer=referrer)  # fmt: skip
     _referral(north, Source.GP, "new", now - timedelta(hours=2), coordinator, worker,
               name="Alex Northson", email=_email("north", Source.SELF))  # fmt: skip
     _advice_calls(localities, coordinator, now)
@@ -79,7 +85,19 @@ def _advice_calls(localities, coordinator, now) -> None:
         )
 
 
-def _referral(locality, source, step, when, coordinator, worker, *, name, email="", answers=None):
+def _referral(
+    locality,
+    source,
+    step,
+    when,
+    coordinator,
+    worker,
+    *,
+    name,
+    email="",
+    answers=None,
+    referrer=None,
+):
     professional = source not in (Source.SELF, Source.FRIEND_FAMILY, Source.HELPLINE)
     details = {"details": "Demo referral: what prompted it would be written here."}
     if source == Source.HELPLINE:
@@ -95,6 +113,12 @@ def _referral(locality, source, step, when, coordinator, worker, *, name, email=
         )
     if source == Source.POLICE:
         details["police_risk"] = dash.MEDIUM
+        if referrer is not None:
+            details.update(
+                referred_by=referrer,
+                referrer_name=referrer.get_full_name(),
+                referrer_email=referrer.email,
+            )
     if source == Source.SCHOOL:
         details.update(school_name="Riverside Primary School", school_told=True)
     referral = services.submit(

@@ -59,6 +59,18 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.NEW, Status.CONTACTING)
 
+# What the professional who made a referral is told of where it stands. Which service was
+# offered, and whether the route became high risk, is the person's business: a referrer's
+# account can be borrowed, and a "referrer" can be the one the person needs to be safe from.
+REFERRER_STATUS = {
+    Status.NEW: "Received",
+    Status.CONTACTING: "Being contacted",
+    Status.ALLOCATED: "Support offered",
+    Status.REFERRED_ON: "Support offered",
+    Status.HIGH_RISK: "Support offered",
+    Status.CLOSED: "Closed",
+}
+
 
 class Route(models.TextChoices):
     COMMUNITY = "community", "Community"
@@ -149,6 +161,20 @@ class Referral(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The signed-in professional (a verified email) who made it: they see its reference and
+    # a coarse status under My account (`referrer_status`), nothing else. Cleared when the
+    # referral is anonymised.
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals_made",
+    )
+    # Set when retention blanked everything personal (referrals.retention): the row stays,
+    # to be counted.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["created_at"]
         permissions = [
@@ -174,6 +200,14 @@ class Referral(models.Model):
                 "Can see the report: days from referral to first contact",
             ),
             ("report_contact_attempts", "Can see the report: contact attempts per referral"),
+            (
+                "report_days_to_service_start",
+                "Can see the report: days from referral to a service starting",
+            ),
+            (
+                "handle_subject_request",
+                "Can export and erase a person's referrals (subject access and erasure)",
+            ),
         ]
 
     def __str__(self):
@@ -204,6 +238,10 @@ class Referral(models.Model):
     @property
     def senior_review_pending(self) -> bool:
         return self.senior_review_due_at is not None and self.senior_reviewed_at is None
+
+    @property
+    def referrer_status(self) -> str:
+        return REFERRER_STATUS[self.status]
 
     def days_waiting(self, now=None) -> int:
         return ((now or timezone.now()) - self.created_at).days

@@ -8,7 +8,8 @@ A report with nothing to count in the user's scope has no rows."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from statistics import median
 
 from django.db.models import Count, Q, QuerySet
@@ -18,8 +19,8 @@ from portal.localities import Locality
 from portal.reports.registry import ServiceReport, register
 from portal.reports.suppression import Figures
 
-from . import selectors
-from .models import CallerType, Outcome, Route, Source
+from . import dash, selectors
+from .models import CallerType, Outcome, Referral, Route, Source
 
 TOTAL = "Total"
 # The helpline is open 8am to 6pm: a column per opening hour, one for calls outside them.
@@ -28,6 +29,26 @@ HOURS = {f"h{hour:02d}": hour for hour in HELPLINE_HOURS}
 HOUR_KEYS = tuple(HOURS)
 SOURCE_KEYS = tuple(value for value, _ in Source.choices)
 ATTEMPT_BANDS = ("0", "1", "2", "3", "4+")
+RISK_KEYS = {f"risk_{level}": level for level in dash.LEVELS}
+# Outcomes that start a service; the day it started is the day the outcome was recorded,
+# unless an app that runs the service says when it really began (`register_service_start`).
+SERVICE_STARTS = (
+    Outcome.COMMUNITY_WORKER,
+    Outcome.COUNSELLING_INDIVIDUAL,
+    Outcome.COUNSELLING_FAMILY,
+    Outcome.PROGRAMME,
+)
+ServiceStart = Callable[[QuerySet[Referral]], dict[int, datetime]]
+_service_starts: list[ServiceStart] = []
+
+
+def register_service_start(provider: ServiceStart) -> ServiceStart:
+    """For an app that knows when a service began (programmes: the enrolment's start), from
+    its `ready()`: `provider(referrals)` gives {referral pk: when it started} for those it
+    knows, in a constant number of queries; its dates replace the outcome's."""
+    if provider not in _service_starts:
+        _service_starts.append(provider)
+    return provider
 
 
 def _between(queryset: QuerySet, field: str, date_from: date | None, date_to: date | None):
@@ -113,6 +134,7 @@ def referrals_by_locality(date_from=None, date_to=None, user=None) -> list[dict]
         .annotate(
             community=Count("pk", filter=Q(route=Route.COMMUNITY)),
             high_risk=Count("pk", filter=Q(route=Route.HIGH_RISK)),
+            **{key: Count("pk", filter=Q(risk_level=level)) for key, level in RISK_KEYS.items()},
         )
     )
     advice = _advice(date_from, date_to, user).order_by().values("locality").annotate(n=Count("pk"))
@@ -130,13 +152,17 @@ def referrals_by_locality(date_from=None, date_to=None, user=None) -> list[dict]
             "locality": name,
             "community": found.get("community", 0),
             "high_risk": found.get("high_risk", 0),
+            **{key: found.get(key, 0) for key in RISK_KEYS},
             "advice": advice_by_locality.get(pk, 0),
         }
         rows.append(row)
     rows.append(
         {
             "locality": TOTAL,
-            **{key: sum(row[key] for row in rows) for key in ("community", "high_risk", "advice")},
+            **{
+                key: sum(row[key] for row in rows)
+                for key in ("community", "high_risk", *RISK_KEYS, "advice")
+            },
         }
     )
     for row in rows:
@@ -182,6 +208,33 @@ def days_to_first_contact(date_from=None, date_to=None, user=None) -> list[dict]
         everyone += days
         rows.append(_wait_row(locality.name, days, waiting[locality.pk]))
     rows.append(_wait_row(TOTAL, everyone, sum(waiting.values())))
+    return rows
+
+
+def days_to_service_start(date_from=None, date_to=None, user=None) -> list[dict]:
+    made = _referrals(date_from, date_to, user).order_by()
+    started_at = {}
+    for provider in _service_starts:
+        started_at.update(provider(made))
+    waits: dict = {}
+    not_started = Counter()
+    for pk, locality, created, outcome, decided in made.values_list(
+        "pk", "locality", "created_at", "outcome", "decided_at"
+    ):
+        started = started_at.get(pk) or (decided if outcome in SERVICE_STARTS else None)
+        if started is None:
+            not_started[locality] += 1
+        else:
+            waits.setdefault(locality, []).append((started - created).total_seconds() / 86400)
+    if not waits and not not_started:
+        return []
+    rows = []
+    everyone: list[float] = []
+    for locality in Locality.objects.order_by("name"):
+        days = waits.get(locality.pk, [])
+        everyone += days
+        rows.append(_wait_row(locality.name, days, not_started[locality.pk]))
+    rows.append(_wait_row(TOTAL, everyone, sum(not_started.values())))
     return rows
 
 
@@ -262,21 +315,23 @@ register(
     ServiceReport(
         slug="referrals-by-locality",
         title="Referrals and the high-risk route by locality",
-        description="Referrals by locality and route: the community queue, or recorded for "
-        "the MARAC and IDVA route (high risk), with advice-only calls beside them.",
+        description="Referrals by locality, by route (the community queue, or recorded for "
+        "the MARAC and IDVA route) and by risk level, with advice-only calls beside them.",
         columns=[
             ("locality", "Locality"),
             ("community", "Community route"),
             ("high_risk", "High-risk route"),
             ("referrals", "Referrals"),
+            *[(key, f"Risk: {dash.LEVEL_LABELS[level]}") for key, level in RISK_KEYS.items()],
             ("advice", "Advice-only calls"),
         ],
         rows=referrals_by_locality,
         permission="referrals.report_referrals_by_locality",
         figures=Figures(
-            counts=("community", "high_risk", "referrals", "advice"),
+            counts=("community", "high_risk", "referrals", *RISK_KEYS, "advice"),
             row_totals={"referrals": ("community", "high_risk")},
-            column_totals=("community", "high_risk", "referrals", "advice"),
+            more_row_totals=(("referrals", tuple(RISK_KEYS)),),
+            column_totals=("community", "high_risk", "referrals", *RISK_KEYS, "advice"),
         ),
         date_help=REFERRAL_DATES,
         order=52,
@@ -321,6 +376,31 @@ register(
 )
 register(
     ServiceReport(
+        slug="days-to-service-start",
+        title="Days from referral to a service starting",
+        description="For referrals made in the period: how long until a service started "
+        "(the day community worker support, counselling or a recovery programme was offered), "
+        "by locality.",
+        columns=[
+            ("locality", "Locality"),
+            ("contacted", "Services started"),
+            ("average_days", "Average days"),
+            ("median_days", "Median days"),
+            ("not_yet", "No service started"),
+        ],
+        rows=days_to_service_start,
+        permission="referrals.report_days_to_service_start",
+        figures=Figures(
+            counts=("contacted", "not_yet"),
+            derived={"average_days": ("contacted",), "median_days": ("contacted",)},
+            column_totals=("contacted", "not_yet"),
+        ),
+        date_help=REFERRAL_DATES,
+        order=55,
+    )
+)
+register(
+    ServiceReport(
         slug="contact-attempts",
         title="Contact attempts per referral",
         description="How many contact attempts each referral made in the period has had.",
@@ -329,6 +409,6 @@ register(
         permission="referrals.report_contact_attempts",
         figures=Figures(counts=("referrals",), column_totals=("referrals",)),
         date_help=REFERRAL_DATES,
-        order=55,
+        order=56,
     )
 )

@@ -14,11 +14,12 @@ from portal.contact.models import SafeContactPlan
 from portal.crypto import blind_lookup
 from portal.localities import Locality
 
-from .models import OPEN_STATUSES, AdviceContact, AttemptOutcome, Referral, Status
+from .models import OPEN_STATUSES, AdviceContact, AttemptOutcome, Kind, Referral, Status
 
 TRIAGE = "referrals.triage_referral"
 WORK_ON = "referrals.work_on_referral"
 RECORD_CALLS = "referrals.record_helpline_call"
+SUBJECT_REQUESTS = "referrals.handle_subject_request"
 COMMUNITY_WORKER = "Community worker"
 COORDINATOR = "Coordinator"
 REPEAT_WITHIN = timedelta(days=365)
@@ -46,6 +47,18 @@ def referrals_in_figures_of(user) -> QuerySet[Referral]:
     if scope.sees_all_figures(user):
         return Referral.objects.all()
     return referrals_visible_to(user)
+
+
+def referrals_made_by(user) -> QuerySet[Referral]:
+    """The professional referrals this signed-in person made (and nobody else's), newest
+    first. Only what `referrer_status` needs is read: none of the person's data."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(referred_by=user, kind=Kind.PROFESSIONAL)
+        .only("reference", "status", "created_at")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def advice_contacts_visible_to(user) -> QuerySet[AdviceContact]:

@@ -5,10 +5,14 @@ everything typed again, from the request, with the error next to its field."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from . import services
+from portal.accounts.selectors import verified_emails
+
+from . import selectors, services
 from .forms import AskForSupportForm, ProfessionalReferralForm, ReferralPlanForm
 from .models import Kind, Source
 
@@ -86,9 +90,22 @@ def ask_for_support(request):
     return _page(request, "referrals/ask.html", form, plan_form)
 
 
+def _referrer_account(request):
+    """The signed-in professional a referral is linked to: only one who has proved an email
+    address is theirs (anyone can open an account in another's name)."""
+    user = request.user
+    return user if user.is_authenticated and verified_emails(user) else None
+
+
 @never_cache
 def professional_referral(request):
-    form = ProfessionalReferralForm(request.POST or None)
+    account = _referrer_account(request)
+    initial = (
+        {"referrer_name": account.get_full_name(), "referrer_email": account.email}
+        if account
+        else {}
+    )
+    form = ProfessionalReferralForm(request.POST or None, initial=initial)
     plan_form = ReferralPlanForm(request.POST or None, about_the_person=True)
     if request.method == "POST" and _valid(form, plan_form):
         data = form.cleaned_data
@@ -117,6 +134,7 @@ def professional_referral(request):
                 if data["source"] == Source.SCHOOL
                 else "",
                 "school_told": data["school_told"] if data["source"] == Source.SCHOOL else None,
+                "referred_by": account,
             },
             risk=services.Risk(
                 answers=form.answers(),
@@ -130,4 +148,14 @@ def professional_referral(request):
             "referrals/referred.html",
             {"referral": referral, "high_risk_contact": _high_risk_contact()},
         )
-    return _page(request, "referrals/professional.html", form, plan_form)
+    return _page(request, "referrals/professional.html", form, plan_form, account=account)
+
+
+@never_cache
+@login_required
+def referral_made(request, reference: str):
+    """One referral this person made, as My account lists it. Anyone else's (or none): 404."""
+    referral = selectors.referrals_made_by(request.user).filter(reference=reference).first()
+    if referral is None:
+        raise Http404("No such referral.")
+    return render(request, "referrals/made.html", {"referral": referral})

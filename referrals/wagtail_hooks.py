@@ -17,6 +17,11 @@ def register_referral_urls():
         path("referrals/<int:pk>/handover/", admin_views.hand_over, name="referrals_handover"),
         path("referrals/<int:pk>/note/", admin_views.add_note, name="referrals_note"),
         path("referrals/<int:pk>/review/", admin_views.senior_review, name="referrals_review"),
+        path(
+            "referrals/<int:pk>/person/",
+            admin_views.subject_request,
+            name="referrals_subject_request",
+        ),
         path("referrals/calls/", helpline.calls, name="referrals_calls"),
         path("referrals/calls/<int:pk>/", helpline.advice_detail, name="referrals_advice"),
         path("referrals/calls/advice/", helpline.record_advice, name="referrals_call_advice"),

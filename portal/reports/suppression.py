@@ -177,6 +177,9 @@ class Figures:
     counts: tuple[str, ...]
     # In every row: total key -> the keys it adds up.
     row_totals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # More ways a row's total splits, as (total key, the keys it adds up): the same total
+    # by route and by risk level, say.
+    more_row_totals: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # key -> the counts it is worked out from (hidden whenever one of them is).
     derived: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The counts the last row totals (a count of different people is not a sum: leave it out).
@@ -191,7 +194,7 @@ class Figures:
         groups: list[Group] = [
             ((i, total), [(i, part) for part in parts])
             for i in range(len(rows))
-            for total, parts in self.row_totals.items()
+            for total, parts in [*self.row_totals.items(), *self.more_row_totals]
         ]
         if self.column_totals:
             for run in self._runs(rows):

@@ -160,6 +160,7 @@ REFERRAL_REPORTS = {
     "referrals.report_referral_outcomes",
     "referrals.report_days_to_first_contact",
     "referrals.report_contact_attempts",
+    "referrals.report_days_to_service_start",
 }
 # A permission per volunteering report: volunteer coordinators (their localities) and
 # commissioners (the service).
@@ -216,6 +217,8 @@ ROLE_PERMISSIONS = {
         "programmes.coordinate_programmes",
         # Coordinators take the helpline's calls (there is no separate helpline role).
         "referrals.record_helpline_call",
+        # A person's subject-access and erasure requests about the referrals they see.
+        "referrals.handle_subject_request",
         "referrals.triage_referral",
         "referrals.work_on_referral",
         *REFERRAL_REPORTS,

@@ -67,3 +67,32 @@ def test_postgresql_refuses_to_truncate_the_trail():
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(sql)
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_erasure_blanks_the_detail_of_rows_about_a_record_and_nothing_else():
+    staff = UserFactory(email="coordinator@example.com")
+    organisation, other = OrganisationFactory(), OrganisationFactory()
+    about = audit.record(staff, audit.Action.CHANGE, organisation, name="Secret Name")
+    kept = audit.record(staff, audit.Action.CHANGE, other, name="Other Name")
+    assert audit.erase_detail(organisation) == 1
+    about = AuditEvent.objects.get(pk=about.pk)
+    assert about.detail == audit.ERASED_DETAIL
+    assert (about.actor, about.action, about.target_id) == (staff, "change", str(organisation.pk))
+    assert AuditEvent.objects.get(pk=kept.pk).detail == {"name": "Other Name"}
+
+
+@pytest.mark.postgres
+def test_postgresql_lets_erasure_blank_the_detail_only():
+    event = audit.record(None, audit.Action.EXPORT, OrganisationFactory(), name="Secret")
+    for sql in [
+        "UPDATE portal_auditevent SET action = 'view', detail = '{\"erased\": true}'",
+        'UPDATE portal_auditevent SET detail = \'{"name": "rewritten"}\'',
+        "DELETE FROM portal_auditevent",
+    ]:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL portal.audit_erasure = 'on'")
+            cursor.execute(sql)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        # Without the setting, not even the erased marker.
+        cursor.execute("UPDATE portal_auditevent SET detail = '{\"erased\": true}'")
+    assert AuditEvent.objects.get(pk=event.pk).detail == {"name": "Secret"}

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from portal.localities import Locality
 from portal.reports.registry import report_for
+from portal.reports.suppression import Hidden
 from referrals import dash, reports, services
-from referrals.models import AttemptOutcome, CallerType, Kind, Outcome, Source
+from referrals.models import AttemptOutcome, CallerType, Kind, Outcome, Referral, Source
 from tests.factories import UserFactory
 from tests.referrals import factories
 from tests.staff import sign_in_to_staff_area
@@ -27,6 +28,7 @@ SLUGS = [
     "referral-outcomes",
     "days-to-first-contact",
     "contact-attempts",
+    "days-to-service-start",
 ]
 
 
@@ -144,6 +146,45 @@ def test_the_high_risk_route_by_locality(world):
     assert rows["North"]["advice"] == 7
     assert rows["Not given"]["advice"] == 2
     assert rows["Total"]["high_risk"] == 1 and rows["Total"]["referrals"] == 9
+
+
+@pytest.mark.django_db
+def test_the_locality_report_breaks_referrals_down_by_risk_level_suppressed(world):
+    rows = by_first_column(reports.referrals_by_locality(), "locality")
+    north = rows["North"]
+    assert (north["risk_standard"], north["risk_medium"], north["risk_high"]) == (7, 0, 1)
+    assert rows["Total"]["risk_high"] == 1 and rows["South"]["risk_medium"] == 0
+    report = report_for(world["commissioner"], "referrals-by-locality")
+    shown = by_first_column(report.shown_rows(None, None, user=None), "locality")["North"]
+    # The one high-risk referral is hidden, and so is a count beside it in the risk
+    # breakdown: the standard ones would give it away from the referrals total.
+    assert str(shown["risk_high"]) == "fewer than 5"
+    assert isinstance(shown["risk_standard"], Hidden) or isinstance(shown["referrals"], Hidden)
+
+
+@pytest.mark.django_db
+def test_days_to_a_service_starting(world):
+    worker = world["community worker"]
+    started = factories.referral("north", now=MARCH)
+    services.decide(
+        started, by=world["north coordinator"], outcome=Outcome.COMMUNITY_WORKER, worker=worker
+    )
+    Referral.objects.filter(pk=started.pk).update(decided_at=MARCH + timedelta(days=5))
+    rows = by_first_column(reports.days_to_service_start(), "locality")
+    # A drop-in's information and the high-risk route do not start a service here.
+    assert (rows["North"]["contacted"], rows["North"]["average_days"]) == (1, 5.0)
+    assert rows["North"]["not_yet"] == 8 and rows["Total"]["not_yet"] == 9
+
+    # An app that knows when the service really began (programmes) gives that day instead.
+    def programme_starts(referrals):
+        return {started.pk: MARCH + timedelta(days=12)} if referrals.filter(pk=started.pk) else {}
+
+    reports.register_service_start(programme_starts)
+    try:
+        rows = by_first_column(reports.days_to_service_start(), "locality")
+        assert rows["North"]["average_days"] == 12.0
+    finally:
+        reports._service_starts.remove(programme_starts)
 
 
 @pytest.mark.django_db

@@ -47,6 +47,8 @@ def urls(pk: int) -> dict[str, tuple[str, str, dict]]:
         ),
         "note": ("post", reverse("referrals_note", args=[pk]), {"text": "A note"}),
         "review": ("post", reverse("referrals_review", args=[pk]), {}),
+        # Subject access and erasure (the erasure itself: tests/referrals/test_subject_access).
+        "person": ("get", reverse("referrals_subject_request", args=[pk]), {}),
     }
 
 
@@ -84,8 +86,8 @@ def world(django_db_setup, django_db_blocker):
 
 # Which person may use which URL of the referral (everyone else: 404).
 ALLOWED = {
-    "superuser": {"detail", "attempt", "outcome", "handover", "note", "review"},
-    "north coordinator": {"detail", "attempt", "outcome", "handover", "note", "review"},
+    "superuser": {"detail", "attempt", "outcome", "handover", "note", "review", "person"},
+    "north coordinator": {"detail", "attempt", "outcome", "handover", "note", "review", "person"},
     "allocated worker": {"detail", "attempt", "note"},
 }
 
