@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "portal.payments",
     "portal.attendance",
     "portal.reports",
+    "portal.outcomes",
     "cms",
     "courses",
     "volunteers",
@@ -109,6 +110,8 @@ if TESTING:
     INSTALLED_APPS.append("tests.places_app")
     # A register source of the tests' own (series of meetings): tests/attendance/series_app.
     INSTALLED_APPS.append("tests.attendance.series_app")
+    # An outcome subject of the tests' own (a member of a group): tests/outcomes/subject_app.
+    INSTALLED_APPS.append("tests.outcomes.subject_app")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
