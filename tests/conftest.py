@@ -46,6 +46,23 @@ def pytest_sessionfinish(session):
     from tests.browser.fixtures import stop_browser
 
     stop_browser()
+    config = session.config
+    xdist_controller = getattr(config.option, "numprocesses", None) and not hasattr(
+        config, "workerinput"
+    )
+    if xdist_controller and (config.getvalue("create_db") or not config.getvalue("reuse_db")):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests import shared_db
+
+        with config.stash[blocking_manager_key].unblock():
+            shared_db.drop_template(config.option.verbose)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix():
+    """No per-worker name here: each worker clones the one built database under its own
+    (tests/shared_db.py)."""
 
 
 @pytest.fixture(scope="session")
@@ -55,23 +72,35 @@ def django_db_setup(  # noqa: PLR0913 - the fixtures pytest-django's takes
     django_db_blocker,
     django_db_keepdb,
     django_db_createdb,
-    django_db_modify_db_settings,  # one database per xdist worker
+    django_db_modify_db_settings,
+    tmp_path_factory,
 ):
     """pytest-django's, except that the database is always created and its migrated rows
     always serialized: the browser modules that seed once (tests/browser/fixtures.py
-    `shared_database`) carry no `django_db` mark, yet need both."""
+    `shared_database`) carry no `django_db` mark, yet need both. Under xdist it is built
+    once and cloned for each worker (tests/shared_db.py)."""
     from django.test.utils import setup_databases, teardown_databases
+
+    from tests import shared_db
 
     keepdb = django_db_keepdb and not django_db_createdb
     verbosity = request.config.option.verbose
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
     with django_db_blocker.unblock():
-        config = setup_databases(
-            verbosity=verbosity,
-            interactive=False,
-            keepdb=keepdb,
-            aliases={"default"},
-            serialized_aliases={"default"},
-        )
+        if worker:
+            # The basetemp's parent is the one folder every worker of this run shares.
+            shared = tmp_path_factory.getbasetemp().parent
+            config = shared_db.build_once_and_clone(
+                shared, worker, keepdb=keepdb, verbosity=verbosity
+            )
+        else:
+            config = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                keepdb=keepdb,
+                aliases={"default"},
+                serialized_aliases={"default"},
+            )
     yield
     if not keepdb:
         with django_db_blocker.unblock():
