@@ -4,7 +4,10 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from portal.outcomes.views import staff_answers
+
 from . import admin_views, selectors
+from .outcomes import SUBJECT_KEY
 
 
 @hooks.register("register_admin_urls")
@@ -46,6 +49,12 @@ def register_programme_urls():
             "programmes/places/<int:pk>/withdraw/",
             admin_views.withdraw,
             name="programmes_staff_withdraw",
+        ),
+        path(
+            "programmes/places/<int:pk>/questions/<str:occasion>/",
+            staff_answers,
+            {"subject_key": SUBJECT_KEY},
+            name="programmes_staff_questions",
         ),
         path("programmes/check-ins/", admin_views.check_ins, name="programmes_check_ins"),
         path(
