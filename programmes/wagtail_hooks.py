@@ -80,3 +80,17 @@ def programmes_menu_item():
     return ProgrammesMenuItem(
         "Programmes", reverse("programmes_cohorts"), icon_name="group", order=207
     )
+
+
+@hooks.register("referral_links")
+def referral_enrolment_links(request, referral) -> list[tuple[str, str]]:
+    """A referral's places, for those who run the cohorts (the place screen is theirs)."""
+    enrolments = selectors.enrolments_visible_to(request.user).filter(referral=referral)
+    return [
+        (
+            f"Place in {e.cohort}: {e.get_status_display().lower()}",
+            reverse("programmes_enrolment", args=[e.pk]),
+        )
+        for e in enrolments.order_by("requested_at")
+        if selectors.may_coordinate(request.user, e.cohort)
+    ]
