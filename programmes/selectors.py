@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -106,6 +107,25 @@ def enrolments_of(user) -> list[Enrolment]:
         Enrolment.objects.filter(user=user, status__in=places.ACTIVE)
         .select_related("cohort__programme", "cohort__locality", "plan")
         .prefetch_related("cohort__facilitators")
+        .order_by("cohort__start_date")
+    )
+
+
+def ended_without_end_questions(user) -> list[Enrolment]:
+    """The places this person had and that ended (they left, or the cohort was cancelled)
+    whose end questions they have not answered: My account offers them."""
+    from portal.outcomes.models import Occasion, Response
+
+    if not user.is_authenticated:
+        return []
+    answered = Response.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Enrolment), occasion=Occasion.END
+    ).values("subject_id")
+    return list(
+        Enrolment.objects.filter(user=user, accepted_at__isnull=False)
+        .exclude(status__in=places.ACTIVE)
+        .exclude(pk__in=answered)
+        .select_related("cohort")
         .order_by("cohort__start_date")
     )
 

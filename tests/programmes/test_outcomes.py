@@ -88,10 +88,13 @@ def test_the_end_questions_open_once_they_leave_and_lead_back_to_their_account(c
     user, enrolment, _ = mine
     client.force_login(user)
     services.withdraw(enrolment, reason="")
+    account = client.get(reverse("my_account")).content.decode()
+    assert f'href="{_own(enrolment, "end")}"' in account and "Recovery Toolkit" not in account
     assert client.get(_own(enrolment, "end")).status_code == 200
     saved = client.post(_own(enrolment, "end"), form_data())
     assert saved["Location"] == reverse("my_account")
     assert Response.objects.filter(occasion="end").count() == 3
+    assert _own(enrolment, "end") not in client.get(reverse("my_account")).content.decode()
 
 
 def test_the_end_questions_open_on_completion_and_the_page_shows_it(client, mine):
