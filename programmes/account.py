@@ -11,14 +11,15 @@ from programmes.services import notices
 
 def my_programmes(request) -> AccountSection | None:
     enrolments = selectors.enrolments_of(request.user)
-    if not enrolments:
+    ended = selectors.ended_without_end_questions(request.user)
+    if not enrolments and not ended:
         return None
     for enrolment in enrolments:
         enrolment.named = notices.may_name(enrolment)
     return AccountSection(
         title="Your appointments",
         template="programmes/includes/my_appointments.html",
-        context={"enrolments": enrolments},
+        context={"enrolments": enrolments, "ended": ended},
         order=12,
     )
 

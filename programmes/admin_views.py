@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal import audit
 from portal.contact.selectors import plan_for_staff
+from portal.outcomes.models import Occasion
 from programmes import selectors, services
 from programmes.forms import (
     ApologyForm,
@@ -30,6 +31,7 @@ from programmes.forms import (
     WithdrawForm,
 )
 from programmes.models import CheckIn, Cohort, Enrolment, ProgrammeSession
+from programmes.outcomes import questions_open
 
 
 def _may_work(request) -> None:
@@ -68,7 +70,7 @@ def cohort_detail(
 ):
     cohort = _cohort(request, pk)
     may_coordinate = selectors.may_coordinate(request.user, cohort)
-    enrolments = selectors.enrolments_of_cohort(cohort)
+    enrolments = _with_progress(cohort, selectors.enrolments_of_cohort(cohort))
     audit.record_view(request, cohort, people=len(enrolments))
     return TemplateResponse(
         request,
@@ -90,6 +92,20 @@ def cohort_detail(
         },
         status=status,
     )
+
+
+def _with_progress(cohort: Cohort, enrolments: list[Enrolment]) -> list[Enrolment]:
+    """Each with `progress` (from the register) and `questions`: the occasions whose
+    outcome questions may be entered from paper now."""
+    progress = selectors.progress_of(cohort, enrolments)
+    for enrolment in enrolments:
+        enrolment.progress = progress[enrolment.pk]
+        enrolment.questions = [
+            occasion
+            for occasion in Occasion
+            if questions_open(enrolment, occasion, completed=enrolment.progress.completed)
+        ]
+    return enrolments
 
 
 def _offerable(user):
@@ -178,6 +194,7 @@ def enrolment_detail(request, pk: int, *, forms_given=None, status=200):
     enrolment = _enrolment(request, pk)
     summary = plan_for_staff(request, enrolment.plan)
     audit.record_view(request, enrolment)
+    _with_progress(enrolment.cohort, [enrolment])
     given = forms_given or {}
     programme = enrolment.cohort.programme
     return TemplateResponse(

@@ -3,10 +3,15 @@ programme screen, register and feed asks), and what a screen lists."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal import places, scope
+from portal.attendance.registry import source_by_key
+from portal.attendance.selectors import completions, topics_left_of
 from portal.places import HoldingStatus
 from programmes.models import CheckIn, Cohort, Enrolment, ProgrammeSession
 from referrals.models import Outcome
@@ -37,6 +42,13 @@ def cohorts_visible_to(user) -> QuerySet[Cohort]:
     if user.has_perm(FACILITATE):
         return scope.visible(cohorts, user, locality=None, own=own)
     return cohorts.none()
+
+
+def enrolments_visible_to(user) -> QuerySet[Enrolment]:
+    """The places in the cohorts this member of staff sees (`cohorts_visible_to`)."""
+    return Enrolment.objects.select_related(
+        "cohort__programme", "cohort__locality", "plan", "referral"
+    ).filter(cohort__in=cohorts_visible_to(user).values("pk"))
 
 
 def may_coordinate(user, cohort: Cohort) -> bool:
@@ -99,6 +111,25 @@ def enrolments_of(user) -> list[Enrolment]:
     )
 
 
+def ended_without_end_questions(user) -> list[Enrolment]:
+    """The places this person had and that ended (they left, or the cohort was cancelled)
+    whose end questions they have not answered: My account offers them."""
+    from portal.outcomes.models import Occasion, Response
+
+    if not user.is_authenticated:
+        return []
+    answered = Response.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Enrolment), occasion=Occasion.END
+    ).values("subject_id")
+    return list(
+        Enrolment.objects.filter(user=user, accepted_at__isnull=False)
+        .exclude(status__in=places.ACTIVE)
+        .exclude(pk__in=answered)
+        .select_related("cohort")
+        .order_by("cohort__start_date")
+    )
+
+
 def own_enrolment(user, pk: int) -> Enrolment | None:
     return next((e for e in enrolments_of(user) if e.pk == pk), None)
 
@@ -122,3 +153,34 @@ def safe_contact_plans_rule(user) -> Q:
             "plan_id"
         )
     )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far someone is, from the register's stored completion (no marks yet: nothing
+    attended); for a rolling programme, the topics they have yet to cover."""
+
+    attended: int = 0
+    held: int = 0
+    completed: bool = False
+    topics_left: tuple[str, ...] | None = None
+
+
+def progress_of(cohort: Cohort, enrolments: list[Enrolment]) -> dict[int, Progress]:
+    """enrolment pk -> their progress through the cohort, in three queries however many."""
+    source = source_by_key("programmes.programmesession")
+    ids = [e.pk for e in enrolments]
+    rows = completions(source, [cohort.pk]).filter(person_id__in=ids)
+    stored = {row.person_id: row for row in rows}
+    left = topics_left_of(source, cohort, ids)
+    in_order = [t.title for t in cohort.programme.topics.all()] if left else []
+    result = {}
+    for pk in ids:
+        row = stored.get(pk)
+        topics = tuple(t for t in in_order if t in left[pk]) if pk in left else None
+        result[pk] = (
+            Progress(row.attended, row.held, row.completed, topics)
+            if row
+            else Progress(topics_left=topics)
+        )
+    return result

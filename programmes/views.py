@@ -13,10 +13,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from portal.attendance.registry import source_by_key
-from portal.attendance.selectors import completion_of
+from portal.outcomes.models import Occasion
 from programmes import selectors, services
 from programmes.forms import ApologyForm, WithdrawForm
+from programmes.outcomes import questions_open
 from programmes.services import notices
 
 
@@ -66,7 +66,16 @@ def _own(request, pk: int):
 def _page(request, enrolment, *, apology_form=None, withdraw_form=None, status=200):
     weeks = enrolment.cohort.sessions.filter(week__gte=enrolment.joined_week).order_by("starts_at")
     apologised = set(enrolment.apologies.values_list("session_id", flat=True))
-    source = source_by_key("programmes.programmesession")
+    progress = selectors.progress_of(enrolment.cohort, [enrolment])[enrolment.pk]
+    # The end questions once they may be answered, else the start's.
+    questions = next(
+        (
+            occasion
+            for occasion in (Occasion.END, Occasion.START)
+            if questions_open(enrolment, occasion, completed=progress.completed)
+        ),
+        None,
+    )
     return TemplateResponse(
         request,
         "programmes/mine.html",
@@ -79,7 +88,8 @@ def _page(request, enrolment, *, apology_form=None, withdraw_form=None, status=2
             "facilitators": sorted(
                 {f.first_name for f in enrolment.cohort.facilitators.all() if f.first_name}
             ),
-            "completion": completion_of(source, enrolment.cohort, enrolment),
+            "progress": progress,
+            "questions": questions,
             "apology_form": apology_form
             or ApologyForm(weeks=selectors.weeks_of(enrolment, upcoming=True)),
             "withdraw_form": withdraw_form or WithdrawForm(),

@@ -4,7 +4,10 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from portal.outcomes.views import staff_answers
+
 from . import admin_views, selectors
+from .outcomes import SUBJECT_KEY
 
 
 @hooks.register("register_admin_urls")
@@ -47,6 +50,12 @@ def register_programme_urls():
             admin_views.withdraw,
             name="programmes_staff_withdraw",
         ),
+        path(
+            "programmes/places/<int:pk>/questions/<str:occasion>/",
+            staff_answers,
+            {"subject_key": SUBJECT_KEY},
+            name="programmes_staff_questions",
+        ),
         path("programmes/check-ins/", admin_views.check_ins, name="programmes_check_ins"),
         path(
             "programmes/check-ins/<int:pk>/",
@@ -71,3 +80,17 @@ def programmes_menu_item():
     return ProgrammesMenuItem(
         "Programmes", reverse("programmes_cohorts"), icon_name="group", order=207
     )
+
+
+@hooks.register("referral_links")
+def referral_enrolment_links(request, referral) -> list[tuple[str, str]]:
+    """A referral's places, for those who run the cohorts (the place screen is theirs)."""
+    enrolments = selectors.enrolments_visible_to(request.user).filter(referral=referral)
+    return [
+        (
+            f"Place in {e.cohort}: {e.get_status_display().lower()}",
+            reverse("programmes_enrolment", args=[e.pk]),
+        )
+        for e in enrolments.order_by("requested_at")
+        if selectors.may_coordinate(request.user, e.cohort)
+    ]

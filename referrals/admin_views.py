@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from portal import audit
 from portal.contact.selectors import plan_for_staff
@@ -159,6 +160,13 @@ def detail(request, pk: int, *, forms_given: dict | None = None, status: int = 2
             "next_window": services.next_safe_window(referral.plan, now),
             "now": now,
             "earlier": selectors.earlier_referrals(referral),
+            # (label, url) pairs other apps add (a programme's places), each already checked
+            # against this member of staff's scope there.
+            "elsewhere": [
+                link
+                for links in hooks.get_hooks("referral_links")
+                for link in links(request, referral)
+            ],
             "attempts": referral.attempts.select_related("by"),
             "notes": referral.notes.select_related("author"),
             "handovers": referral.handovers.select_related(

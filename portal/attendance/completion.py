@@ -62,8 +62,12 @@ class TopicsCovered:
     topics: frozenset[str]
 
     def met(self, held: list[SeriesOccurrence], attended: set[int]) -> bool:
+        return bool(self.topics) and not self.left(held, attended)
+
+    def left(self, held: list[SeriesOccurrence], attended: set[int]) -> frozenset[str]:
+        """The topics not yet covered by an occurrence attended."""
         covered = set().union(*(o.topics for o in held if o.pk in attended))
-        return bool(self.topics) and self.topics <= covered
+        return self.topics - covered
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,7 @@ def evaluate(
     now: datetime,
 ) -> Progress:
     """One person's progress through a series at `now`, from their attended marks."""
-    held = [o for o in occurrences if not o.cancelled and o.starts_at <= now]
-    held_ids = {o.pk for o in held}
-    counted = [m for m in marks if m.occurrence_id in held_ids]
+    held, counted = _held_and_counted(occurrences, marks, now)
     attended = {m.occurrence_id for m in counted}
     return Progress(
         attended=len(attended),
@@ -95,3 +97,26 @@ def evaluate(
         completed=rule.met(held, attended),
         duration=sum((m.duration for m in counted if m.duration), timedelta()),
     )
+
+
+def topics_left(
+    rule: CompletionRule,
+    occurrences: Iterable[SeriesOccurrence],
+    marks: Iterable[AttendedMark],
+    now: datetime,
+) -> frozenset[str] | None:
+    """The topics one person has yet to cover at `now` under a topics rule (None under any
+    other rule), counting the same occurrences as `evaluate`."""
+    if not isinstance(rule, TopicsCovered):
+        return None
+    held, counted = _held_and_counted(occurrences, marks, now)
+    return rule.left(held, {m.occurrence_id for m in counted})
+
+
+def _held_and_counted(
+    occurrences: Iterable[SeriesOccurrence], marks: Iterable[AttendedMark], now: datetime
+) -> tuple[list[SeriesOccurrence], list[AttendedMark]]:
+    """The occurrences held so far (started, not cancelled) and the marks on them."""
+    held = [o for o in occurrences if not o.cancelled and o.starts_at <= now]
+    held_ids = {o.pk for o in held}
+    return held, [m for m in marks if m.occurrence_id in held_ids]

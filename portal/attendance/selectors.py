@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.attendance import completion
 from portal.attendance.models import ATTENDED, AttendanceMark, FeedbackResponse, SeriesCompletion
 from portal.attendance.registry import (
     ExpectedPerson,
@@ -223,6 +224,34 @@ def time_recorded(source: RegisterSource, person_ids: Iterable[int]) -> dict[int
 def completion_of(source: RegisterSource, series, person) -> SeriesCompletion | None:
     """One person's stored progress through one series (None: never marked in it)."""
     return completions(source, [series.pk]).filter(person_id=person.pk).first()
+
+
+def topics_left_of(
+    source: RegisterSource, series, person_ids: Iterable[int]
+) -> dict[int, frozenset[str]]:
+    """person pk -> the topics they have yet to cover in `series`, under a topics rule (an
+    empty dict under any other rule), from the register in two queries, by the same rule
+    and counting as the stored completion (`completion.topics_left`)."""
+    rule = source.completion_rule(series)
+    if not isinstance(rule, completion.TopicsCovered):
+        return {}
+    occurrences = [source.as_series_occurrence(o) for o in source.series_occurrences(series)]
+    person_ids = list(person_ids)
+    attended: dict[int, list[completion.AttendedMark]] = {pk: [] for pk in person_ids}
+    marks = AttendanceMark.objects.filter(
+        occurrence_type=source.occurrence_type(),
+        occurrence_id__in=[o.pk for o in occurrences],
+        person_type=source.person_type(),
+        person_id__in=person_ids,
+        status__in=ATTENDED,
+    ).values_list("person_id", "occurrence_id")
+    for person_id, occurrence_id in marks:
+        attended[person_id].append(completion.AttendedMark(occurrence_id))
+    now = timezone.now()
+    return {
+        pk: completion.topics_left(rule, occurrences, person_marks, now)
+        for pk, person_marks in attended.items()
+    }
 
 
 def series_ended_at(source: RegisterSource, series) -> datetime | None:

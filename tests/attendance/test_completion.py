@@ -11,6 +11,7 @@ from portal.attendance.completion import (
     ShareOfOccurrences,
     TopicsCovered,
     evaluate,
+    topics_left,
 )
 
 NOW = datetime(2026, 3, 2, 12, 0)
@@ -57,3 +58,16 @@ def test_a_topics_rule_is_met_when_every_topic_is_covered_at_an_occurrence_atten
     assert not evaluate(rule, weeks, [AttendedMark(1), AttendedMark(2)], NOW).completed
     assert not evaluate(TopicsCovered(frozenset()), weeks, both, NOW).completed
     assert not evaluate(TopicsCovered(frozenset({"future"})), weeks, both, NOW).completed
+
+
+def test_the_topics_left_are_those_no_occurrence_attended_so_far_covered():
+    weeks = [
+        SeriesOccurrence(1, NOW - timedelta(weeks=2), topics=frozenset({"safety"})),
+        SeriesOccurrence(2, NOW - timedelta(weeks=1), cancelled=True, topics={"rights"}),
+        SeriesOccurrence(3, NOW + timedelta(weeks=1), topics=frozenset({"trust"})),
+    ]
+    rule = TopicsCovered(frozenset({"safety", "rights", "trust"}))
+    marks = [AttendedMark(1), AttendedMark(2), AttendedMark(3)]
+    assert topics_left(rule, weeks, marks, NOW) == {"rights", "trust"}
+    assert topics_left(rule, weeks, [], NOW) == rule.topics
+    assert topics_left(ShareOfOccurrences(), weeks, marks, NOW) is None
