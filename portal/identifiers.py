@@ -32,6 +32,8 @@ CERTIFICATE_REFERENCE = r"[Ss]?[0-9]{1,18}-[0-9A-Fa-f]{10}"
 REFERRAL_REFERENCE = r"[A-Za-z0-9]{1,12}"
 # A model's label_lower, e.g. "courses.session" (register sources).
 MODEL_LABEL = r"[a-z][a-z0-9_]{0,49}\.[a-z][a-z0-9_]{0,49}"
+# When an outcome measure is answered (portal.outcomes.models.Occasion).
+OUTCOME_OCCASION = r"start|end"
 
 _ASCII_INT = re.compile(r"[0-9]{1,18}")
 
@@ -82,9 +84,14 @@ class ModelLabelConverter(_Converter):
     regex = MODEL_LABEL
 
 
+class OutcomeOccasionConverter(_Converter):
+    regex = OUTCOME_OCCASION
+
+
 register_converter(BookingReferenceConverter, "booking_ref")
 register_converter(RandomTokenConverter, "token")
 register_converter(SignedTokenConverter, "signed")
 register_converter(CertificateReferenceConverter, "certificate_ref")
 register_converter(ReferralReferenceConverter, "referral_ref")
 register_converter(ModelLabelConverter, "model_label")
+register_converter(OutcomeOccasionConverter, "occasion")

@@ -12,7 +12,7 @@ urlpatterns = [
     path("mine/<int:pk>/apologies/", views.apologies, name="programmes_apologies"),
     path("mine/<int:pk>/withdraw/", views.withdraw, name="programmes_withdraw"),
     path(
-        "mine/<int:pk>/questions/<str:occasion>/",
+        "mine/<int:pk>/questions/<occasion:occasion>/",
         own_answers,
         {"subject_key": SUBJECT_KEY},
         name="programmes_questions",

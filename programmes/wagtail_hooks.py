@@ -4,6 +4,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+import portal.identifiers  # noqa: F401 - registers the strict converters
 from portal.outcomes.views import staff_answers
 
 from . import admin_views, selectors
@@ -51,7 +52,7 @@ def register_programme_urls():
             name="programmes_staff_withdraw",
         ),
         path(
-            "programmes/places/<int:pk>/questions/<str:occasion>/",
+            "programmes/places/<int:pk>/questions/<occasion:occasion>/",
             staff_answers,
             {"subject_key": SUBJECT_KEY},
             name="programmes_staff_questions",

@@ -1,8 +1,8 @@
 """The two screens of the questionnaire, which an app mounts with its subject's key:
 
-    path("<int:pk>/questions/<str:occasion>/", outcomes.views.own_answers,
+    path("<int:pk>/questions/<occasion:occasion>/", outcomes.views.own_answers,
          {"subject_key": "programmes.enrolment"}, name="...")   # the person's own page
-    path("<int:pk>/questions/<str:occasion>/", outcomes.views.staff_answers,
+    path("<int:pk>/questions/<occasion:occasion>/", outcomes.views.staff_answers,
          {"subject_key": "programmes.enrolment"}, name="...")   # in register_admin_urls
 
 A subject that is not the person's (or outside the staff member's scope), an unknown

@@ -86,8 +86,10 @@ def test_an_answer_off_the_scale_gets_a_message_not_an_error(client, member, per
 @pytest.mark.parametrize("occasion", ["end", "middle"])
 def test_an_occasion_not_open_or_unknown_is_a_404(client, member, person, occasion):
     client.force_login(person)
-    assert client.get(_own_url(member, occasion)).status_code == 404
-    assert client.post(_own_url(member, occasion), form_data()).status_code == 404
+    # An unknown occasion matches no URL (the strict converter), so it is spelt out by hand.
+    url = _own_url(member).replace("/start/", f"/{occasion}/")
+    assert client.get(url).status_code == 404
+    assert client.post(url, form_data()).status_code == 404
     assert not Response.objects.exists()
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 from wagtail import hooks
 
+import portal.identifiers  # noqa: F401 - registers the strict converters
 from portal.outcomes import views
 
 
@@ -8,7 +9,7 @@ from portal.outcomes import views
 def register_admin_urls():
     return [
         path(
-            "test-members/<int:pk>/questions/<str:occasion>/",
+            "test-members/<int:pk>/questions/<occasion:occasion>/",
             views.staff_answers,
             {"subject_key": "outcomes_subject.member"},
             name="test_member_staff_answers",
