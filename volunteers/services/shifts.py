@@ -93,10 +93,25 @@ def cancel(signup: ShiftSignup) -> ShiftSignup:
 # Coordinator's writes (the views have checked the shift is in their scope).
 
 
-def create_shift(*, by, capacity: int, **fields) -> Shift:
-    shift = Shift.objects.create(capacity=capacity, created_by=by, **fields)
-    audit.record(by, audit.Action.CHANGE, shift, created=True)
-    return shift
+def _weeks_later(moment: datetime, weeks: int) -> datetime:
+    wall = timezone.localtime(moment).replace(tzinfo=None) + timedelta(weeks=weeks)
+    return timezone.make_aware(wall)
+
+
+@transaction.atomic
+def create_shifts(*, by, capacity: int, weeks: int = 1, **fields) -> list[Shift]:
+    """One shift, or the same shift every week for `weeks` weeks (a weekly drop-in), at the
+    same local time whatever the clocks do."""
+    made = []
+    for week in range(weeks):
+        moved = {
+            name: _weeks_later(fields[name], week)
+            for name in ("starts_at", "ends_at", "sign_up_closes_at")
+        }
+        shift = Shift.objects.create(capacity=capacity, created_by=by, **{**fields, **moved})
+        audit.record(by, audit.Action.CHANGE, shift, created=True)
+        made.append(shift)
+    return made
 
 
 @transaction.atomic
