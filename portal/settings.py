@@ -409,6 +409,17 @@ for _part in filter(None, os.environ.get("VOLUNTEER_STAGE_TARGET_DAYS", "").spli
         )
     VOLUNTEER_STAGE_TARGET_DAYS[_stage] = int(_target)
 
+# Volunteer shifts: a volunteer cancels their own place up to this many hours before it
+# starts (after that they ring their coordinator); each is reminded this many hours before;
+# the coordinator's at-risk list holds shifts starting within this many days not yet full.
+VOLUNTEER_SHIFT_CANCEL_HOURS = int(os.environ.get("VOLUNTEER_SHIFT_CANCEL_HOURS", "24"))
+VOLUNTEER_SHIFT_REMINDER_HOURS = int(os.environ.get("VOLUNTEER_SHIFT_REMINDER_HOURS", "24"))
+VOLUNTEER_SHIFT_AT_RISK_DAYS = int(os.environ.get("VOLUNTEER_SHIFT_AT_RISK_DAYS", "7"))
+if min(VOLUNTEER_SHIFT_CANCEL_HOURS, VOLUNTEER_SHIFT_REMINDER_HOURS) < 0 or (
+    VOLUNTEER_SHIFT_AT_RISK_DAYS < 1
+):
+    raise ImproperlyConfigured("Volunteer shift hours cannot be negative, nor at-risk days < 1.")
+
 # Field encryption: comma-separated Fernet keys, newest first. The first encrypts; all decrypt.
 # Blind indexes (finding an encrypted email without decrypting): keys newest first, likewise.
 # Both are checked here, so a bad key stops start-up (and `check --deploy`) with a clear

@@ -2,6 +2,7 @@
 
 from portal.accounts.sections import AccountSection
 from volunteers import selectors
+from volunteers.models import Stage
 
 
 def my_application(request) -> AccountSection | None:
@@ -11,6 +12,9 @@ def my_application(request) -> AccountSection | None:
     return AccountSection(
         title="Volunteering",
         template="volunteers/includes/my_application.html",
-        context={"applications": applications},
+        context={
+            "applications": applications,
+            "active": any(a.stage == Stage.ACTIVE for a in applications),
+        },
         order=30,
     )

@@ -20,6 +20,9 @@ def create_schedules(sender, **kwargs):
         "volunteers.services.anonymise_closed_applications",
         DAY_MINUTES,
     )
+    ensure_schedule(
+        "Remind volunteers of their shifts", "volunteers.services.shifts.send_reminders", 30
+    )
 
 
 class VolunteersConfig(AppConfig):
@@ -27,8 +30,11 @@ class VolunteersConfig(AppConfig):
     verbose_name = "Volunteers"
 
     def ready(self):
+        from portal import calendars
         from portal.accounts import sections
         from volunteers import account, signals  # noqa: F401 - connects the register hook
+        from volunteers.services.shift_notices import ShiftPlaces
 
         post_migrate.connect(create_schedules, sender=self)
         sections.register(account.my_application)
+        calendars.register_feed_provider(ShiftPlaces())

@@ -14,7 +14,14 @@ from portal import demo as portal_demo
 from portal.accounts.models import User
 from portal.localities import Locality, StaffAssignment
 from volunteers import services
-from volunteers.models import Application, Stage, VolunteerIndexPage, VolunteerRolePage
+from volunteers.models import (
+    Application,
+    Shift,
+    SignUpMode,
+    Stage,
+    VolunteerIndexPage,
+    VolunteerRolePage,
+)
 
 AWARENESS_COURSE = "domestic-abuse-awareness-level-1"
 ROLES = [
@@ -122,6 +129,50 @@ def seed() -> None:
         Application.objects.filter(user=user).update(
             stage_entered_at=timezone.now() - timedelta(days=days)
         )
+    _shifts(roles, coordinator)
+
+
+# (role index, locality, weekday from Monday, start hour, hours, places, sign-up).
+WEEKLY_SHIFTS = [
+    (0, "north", 1, 10, 3, 3, SignUpMode.INSTANT),
+    (1, "central", 3, 14, 4, 2, SignUpMode.APPROVAL),
+    (3, "south", 4, 9, 3, 2, SignUpMode.INSTANT),
+]
+SHIFT_WEEKS = 6
+
+
+def _shifts(roles: list[VolunteerRolePage], coordinator) -> None:
+    """Weekly upcoming shifts for the active volunteers' roles, with them signed up where
+    they hold what the role needs (a demo volunteer made active by override may not)."""
+    from volunteers.services import shifts
+
+    if coordinator is None or Shift.objects.exists():
+        return
+    today = timezone.localdate()
+    for role, locality, weekday, hour, hours, places, sign_up in WEEKLY_SHIFTS:
+        day = today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+        starts = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, hour))
+        made = shifts.create_shifts(
+            by=coordinator,
+            capacity=places,
+            weeks=SHIFT_WEEKS,
+            role=roles[role],
+            locality=Locality.objects.get(slug=locality),
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=hours),
+            sign_up=sign_up,
+            sign_up_closes_at=starts - timedelta(hours=24),
+            venue=f"{locality.title()} Community Hub",
+        )
+        volunteers = Application.objects.filter(
+            stage=Stage.ACTIVE, roles=roles[role], localities__slug=locality
+        )
+        for application in volunteers:
+            for shift in made[::2]:
+                try:
+                    shifts.sign_up(shift, application)
+                except shifts.ShiftError:
+                    break
 
 
 def _roles(home) -> list[VolunteerRolePage]:

@@ -161,3 +161,118 @@ def coordinators_for(application: Application) -> list:
         staff_assignments__locality__in=application.localities.all()
     ).distinct()
     return list(assigned) or list(everyone)
+
+
+# Shifts (volunteers.models.shifts).
+
+SHIFT_VIEW_PERMISSION = "volunteers.view_shift"
+SHIFT_CHANGE_PERMISSION = "volunteers.change_shift"
+
+
+def shifts_visible_to(user) -> QuerySet:
+    """The shifts this member of staff may see: those in their localities or assigned to
+    them one by one; none without the shift view permission (volunteer coordinators)."""
+    from volunteers.models import Shift
+
+    if not user.is_authenticated or not user.has_perm(SHIFT_VIEW_PERMISSION):
+        return Shift.objects.none()
+    return scope.visible(Shift.objects.all(), user)
+
+
+def active_application_of(user) -> Application | None:
+    if not user.is_authenticated:
+        return None
+    return Application.objects.filter(user=user, stage=Stage.ACTIVE).first()
+
+
+def requirements_missing(application: Application, role, on_day: date) -> str | None:
+    """Why this volunteer may not do a shift of `role` on `on_day` (fit to show them), or
+    None: active, holding the role, a satisfactory DBS check at the role's level still valid
+    that day, and the role's required courses attended (and not lapsed by then)."""
+    from volunteers.models import DBSCheck, dbs_satisfies
+
+    if application.stage != Stage.ACTIVE:
+        return "Only active volunteers can sign up for shifts."
+    if not application.roles.filter(pk=role.pk).exists():
+        return "This shift is for a role you do not hold."
+    if role.dbs_level:
+        check = DBSCheck.objects.filter(application=application).first()
+        held = check is not None and check.satisfactory and check.level
+        if not held or not dbs_satisfies(check.level, role.dbs_level):
+            return f"This shift needs a {role.get_dbs_level_display().lower()} DBS check."
+        if on_day > check.renewal_due_on:
+            return "Your DBS check needs renewing before this shift. Ask your coordinator."
+    courses = list(role.required_courses.all())
+    attended = courses_attended(application.user, courses)
+    for course in courses:
+        on = attended.get(course.pk)
+        lapsed = (
+            on is not None
+            and role.training_valid_months
+            and on_day > _add_months(on, role.training_valid_months)
+        )
+        if on is None or lapsed:
+            return f"This shift needs the training “{course.title}” first."
+    return None
+
+
+def shifts_open_to(application: Application, now=None) -> list:
+    """Upcoming shifts taking sign-ups that this volunteer may do, with `taken` places."""
+    from portal.places import with_places_taken
+    from volunteers.models import Shift
+
+    now = now or timezone.now()
+    if application.stage != Stage.ACTIVE:
+        return []
+    shifts = with_places_taken(
+        Shift.objects.filter(
+            cancelled_at__isnull=True,
+            sign_up_closes_at__gt=now,
+            role__in=application.roles.all(),
+        ).select_related("role", "locality")
+    )
+    reasons: dict[tuple[int, date], str | None] = {}
+    open_to_them = []
+    for shift in shifts:
+        key = (shift.role_id, timezone.localtime(shift.starts_at).date())
+        if key not in reasons:
+            reasons[key] = requirements_missing(application, shift.role, key[1])
+        if reasons[key] is None:
+            open_to_them.append(shift)
+    return open_to_them
+
+
+def signups_of(user, *, upcoming: bool = True) -> QuerySet:
+    """The person's shift places, requests, offers and waiting entries."""
+    from portal.places import ACTIVE
+    from volunteers.models import ShiftSignup
+
+    signups = ShiftSignup.objects.filter(
+        application__user=user, status__in=ACTIVE, shift__cancelled_at__isnull=True
+    ).select_related("shift__role", "shift__locality")
+    if upcoming:
+        signups = signups.filter(shift__ends_at__gt=timezone.now())
+    return signups.order_by("shift__starts_at", "pk")
+
+
+def at_risk_shifts(user, now=None) -> QuerySet:
+    """Visible shifts starting within VOLUNTEER_SHIFT_AT_RISK_DAYS with free places."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import F
+
+    from portal.places import with_places_taken
+
+    now = now or timezone.now()
+    soon = now + timedelta(days=settings.VOLUNTEER_SHIFT_AT_RISK_DAYS)
+    return (
+        with_places_taken(
+            shifts_visible_to(user).filter(
+                cancelled_at__isnull=True, starts_at__gt=now, starts_at__lte=soon
+            )
+        )
+        .filter(taken__lt=F("capacity"))
+        .select_related("role", "locality")
+        .order_by("starts_at", "pk")
+    )

@@ -5,7 +5,8 @@ concrete subclass of `PlaceHolding`, with a foreign key to its offering whose
 ``related_name`` is ``"holdings"``) asks for a number of places and is in one state:
 
 - ``confirmed``: the places are theirs;
-- ``held``: kept for them while they pay, until ``expires_at``;
+- ``held``: kept for them while they pay (or a coordinator approves a volunteer's shift
+  request), until ``expires_at``;
 - ``offered``: freed places offered from the waiting list, or places staff offer a person
   (`request_places(offer_for=...)`), until ``expires_at`` (accepted
   with `accept_offer`; `decline_offer` passes them on at once);

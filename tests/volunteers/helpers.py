@@ -119,3 +119,59 @@ def active(
 
 def coordinator(localities=("north",)):
     return UserFactory(roles=["Volunteer coordinator"], localities=list(localities))
+
+
+def shift(role, *, locality="north", starts_in_days=3, hours=3, capacity=2, **fields):
+    """A shift of `role` starting `starts_in_days` from now at 10:00 (local)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from volunteers.models import Shift, SignUpMode
+
+    day = timezone.localdate() + timedelta(days=starts_in_days)
+    starts = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 10))
+    return Shift.objects.create(
+        role=role,
+        locality=Locality.objects.get(slug=locality),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        capacity=capacity,
+        sign_up=fields.pop("sign_up", SignUpMode.INSTANT),
+        sign_up_closes_at=fields.pop("sign_up_closes_at", starts - timedelta(hours=12)),
+        venue=fields.pop("venue", "Northgate Community Hub"),
+        **fields,
+    )
+
+
+def cleared(*, role, coordinator, user=None, locality="north") -> Application:
+    """An active volunteer holding everything `role` needs: a clear DBS at its level issued
+    last year and its required courses attended."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    application = active(
+        role=role,
+        coordinator=coordinator,
+        user=user,
+        locality=locality,
+        dbs_issued_on=timezone.localdate() - timedelta(days=365),
+    )
+    for course in role.required_courses.all():
+        attend(course, application.user)
+    return application
+
+
+def attend(course, user, *, days_ago=1):
+    """`user` marked present at a session of `course` held `days_ago`."""
+    from datetime import timedelta
+
+    from portal.attendance import services as attendance
+
+    trainer = UserFactory(roles=["Trainer"])
+    session = course_factories.session(
+        course, trainers=[trainer], starts_in=timedelta(days=-days_ago)
+    )
+    booking = course_factories.booking(session, user)
+    attendance.mark(session, booking.attendees.get(), "present", by=trainer)

@@ -19,6 +19,7 @@ from volunteers.models.pages import (
     VolunteerRolePage,
     dbs_satisfies,
 )
+from volunteers.models.shifts import Shift, ShiftSignup, SignUpMode
 
 __all__ = [
     "AVAILABILITY_CHOICES",
@@ -33,6 +34,9 @@ __all__ = [
     "EqualityMonitoring",
     "Note",
     "Reference",
+    "Shift",
+    "ShiftSignup",
+    "SignUpMode",
     "Stage",
     "StageChange",
     "VolunteerIndexPage",
