@@ -349,6 +349,10 @@ if REFERRALS_FAILED_ATTEMPTS_FOR_REVIEW < 1:
 REFERRALS_RETENTION_DAYS = int(os.environ.get("REFERRALS_RETENTION_DAYS", "730"))
 if REFERRALS_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("REFERRALS_RETENTION_DAYS must be 1 or more.")
+# Days after a programme place ended (left, or the group's last week) that it is anonymised.
+PROGRAMMES_RETENTION_DAYS = int(os.environ.get("PROGRAMMES_RETENTION_DAYS", "730"))
+if PROGRAMMES_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("PROGRAMMES_RETENTION_DAYS must be 1 or more.")
 
 # Stripe
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")

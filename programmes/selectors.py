@@ -184,3 +184,11 @@ def progress_of(cohort: Cohort, enrolments: list[Enrolment]) -> dict[int, Progre
             else Progress(topics_left=topics)
         )
     return result
+
+
+def enrolments_in_figures_of(user) -> QuerySet[Enrolment]:
+    """The enrolments a report counts for this person: the whole service for superusers and
+    commissioners (figures only), else those of the cohorts they see (`user=None`: all)."""
+    if scope.sees_all_figures(user):
+        return Enrolment.objects.all()
+    return Enrolment.objects.filter(cohort__in=cohorts_visible_to(user).values("pk"))

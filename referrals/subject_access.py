@@ -12,9 +12,18 @@ details included, for the member of staff to read and redact other people's info
 before it is sent (`ABOUT_THIS_COPY`); staff names are left out. Erasure deletes the referrals
 with their contact attempts, case notes and handovers, their safe-contact plans, every message
 about them (portal.notify) and the detail of every audit row about them (portal.audit): the
-trail keeps who did what and when, and one "erased" row per referral that names no one."""
+trail keeps who did what and when, and one "erased" row per referral that names no one.
+
+Another app with records about the person of a referral (programmes: the places offered
+from it) registers them from its `ready()` with `register_related(RelatedRecords(...))`:
+its `export(referral)` joins the download under its key, and its `erase(referral, by)`
+deletes them first, before the referral and its plan (which their foreign keys protect)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -30,6 +39,21 @@ ABOUT_THIS_COPY = (
     "read it and remove what is about other people (the referrer, family members named in "
     "the details or the case notes) unless they agreed or it is reasonable to share it."
 )
+
+
+@dataclass(frozen=True)
+class RelatedRecords:
+    key: str
+    export: Callable[[Referral], Any]
+    erase: Callable[..., None]  # erase(referral, by)
+
+
+_related: dict[str, RelatedRecords] = {}
+
+
+def register_related(records: RelatedRecords) -> RelatedRecords:
+    _related[records.key] = records
+    return records
 
 
 def candidates(referral: Referral, user) -> tuple[list[Referral], int]:
@@ -128,6 +152,7 @@ def _one(referral: Referral) -> dict:
             }
             for h in referral.handovers.all()
         ],
+        **{records.key: records.export(referral) for records in _related.values()},
     }
 
 
@@ -159,6 +184,8 @@ def erase(referrals: list[Referral], *, by) -> int:
     for referral in rows:
         plan = referral.plan
         related = [*referral.attempts.all(), *referral.notes.all(), *referral.handovers.all()]
+        for records in _related.values():
+            records.erase(referral, by)
         notify.erase_for(referral)
         notify.erase_for(plan)
         for record in (referral, plan, *related):

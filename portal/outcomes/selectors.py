@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from portal.outcomes.measures import Measure, measure
@@ -20,7 +21,7 @@ ALL_GROUPS = "All"
 def responses_of(subject: models.Model) -> dict[tuple[str, str], Response]:
     """(measure key, occasion) -> the response."""
     rows = Response.objects.filter(
-        subject_type=subject_for(subject).subject_type(), subject_id=subject.pk
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
     )
     return {(r.measure, r.occasion): r for r in rows}
 

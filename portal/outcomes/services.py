@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -20,8 +21,9 @@ class AnswersError(ValueError):
 
 
 def _responses_of(subject: models.Model) -> models.QuerySet:
+    # By content type alone: retention and erasure need no registered screens.
     return Response.objects.filter(
-        subject_type=subject_for(subject).subject_type(), subject_id=subject.pk
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
     )
 
 

@@ -59,6 +59,19 @@ class Cohort(PlaceOffering):
         permissions = [
             ("coordinate_programmes", "Can run cohorts, offer places and follow up"),
             ("facilitate_programmes", "Can see their cohorts and take their registers"),
+            (
+                "report_programme_enrolments",
+                "Can see the report: programme enrolments, attendance and completion",
+            ),
+            ("report_programme_withdrawals", "Can see the report: programme withdrawals"),
+            (
+                "report_programme_waiting_lists",
+                "Can see the report: programme waiting lists by locality",
+            ),
+            (
+                "report_programme_days_to_a_place",
+                "Can see the report: days from referral to a programme place",
+            ),
         ]
 
     def __str__(self):

@@ -72,6 +72,8 @@ class Enrolment(PlaceHolding):
     # change of their place; the UID says nothing about what it is.
     calendar_uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     sequence = models.PositiveIntegerField(default=0)
+    # Set by the retention job: what they said is gone, the row stays to be counted.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     person_field = "plan"
 

@@ -162,6 +162,13 @@ REFERRAL_REPORTS = {
     "referrals.report_contact_attempts",
     "referrals.report_days_to_service_start",
 }
+# A permission per programme report: coordinators (their localities), commissioners.
+PROGRAMME_REPORTS = {
+    "programmes.report_programme_enrolments",
+    "programmes.report_programme_withdrawals",
+    "programmes.report_programme_waiting_lists",
+    "programmes.report_programme_days_to_a_place",
+}
 # A permission per volunteering report: volunteer coordinators (their localities) and
 # commissioners (the service).
 VOLUNTEER_REPORTS = {
@@ -215,6 +222,7 @@ ROLE_PERMISSIONS = {
         "payments.view_refund",
         *PLANS,
         "programmes.coordinate_programmes",
+        *PROGRAMME_REPORTS,
         # Coordinators take the helpline's calls (there is no separate helpline role).
         "referrals.record_helpline_call",
         # A person's subject-access and erasure requests about the referrals they see.
@@ -254,6 +262,7 @@ ROLE_PERMISSIONS = {
         "courses.view_cancellationpolicy",
         "courses.view_invoices",
         "courses.view_session",
+        *PROGRAMME_REPORTS,
         *REFERRAL_REPORTS,
         *TRAINING_REPORTS,
         *VOLUNTEER_REPORTS,
