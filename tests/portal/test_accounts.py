@@ -250,6 +250,10 @@ ROLE_PERMISSIONS = {
         "volunteers.change_application",
         "volunteers.view_application",
         "volunteers.view_lived_experience",
+        # Shifts: adding, changing (places, times, who is on them) and seeing them.
+        "volunteers.add_shift",
+        "volunteers.change_shift",
+        "volunteers.view_shift",
         *VOLUNTEER_REPORTS,
         "wagtailadmin.access_admin",
     },
