@@ -107,7 +107,8 @@ class ClosureForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose why the case is closing"},
     )
-    note = forms.CharField(
+    # Not "note": the contact attempt's form on the same page has one (ids must be unique).
+    closure_note = forms.CharField(
         label="Note (optional)",
         required=False,
         max_length=2000,
@@ -292,7 +293,7 @@ def close_case(request, pk: int):
         triage=False,
         done="Case closed.",
         action=lambda referral, data: services.close_case(
-            referral, by=request.user, closure=data["closure"], note=data["note"]
+            referral, by=request.user, closure=data["closure"], note=data["closure_note"]
         ),
     )
 

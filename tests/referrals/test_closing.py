@@ -47,7 +47,7 @@ def close_url(referral) -> str:
 def test_the_allocated_worker_closes_with_an_outcome_and_a_note(case):
     referral, worker = case["referral"], case["worker"]
     response = client_for(worker).post(
-        close_url(referral), {"closure": Closure.MOVED_AWAY, "note": "Moved to Leeds"}
+        close_url(referral), {"closure": Closure.MOVED_AWAY, "closure_note": "Moved to Leeds"}
     )
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -99,14 +99,16 @@ def test_nobody_else_can_close_it_or_tell_it_exists(case, who):
 def test_bad_input_is_shown_next_to_the_field_and_nothing_typed_is_lost(case):
     referral = case["referral"]
     client = client_for(case["worker"])
-    response = client.post(close_url(referral), {"note": "Kept note"})
+    response = client.post(close_url(referral), {"closure_note": "Kept note"})
     html = response.content.decode()
     assert response.status_code == 400
     assert "Choose why the case is closing" in html and "Kept note" in html
     assert 'href="#id_closure_0"' in html
-    response = client.post(close_url(referral), {"closure": "vanished", "note": "x"})
+    response = client.post(close_url(referral), {"closure": "vanished", "closure_note": "x"})
     assert response.status_code == 400
-    response = client.post(close_url(referral), {"closure": Closure.DECLINED, "note": "x" * 2001})
+    response = client.post(
+        close_url(referral), {"closure": Closure.DECLINED, "closure_note": "x" * 2001}
+    )
     assert response.status_code == 400 and "at most 2000 characters" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Status.ALLOCATED
