@@ -23,6 +23,7 @@ from . import selectors, services, subject_access
 from .models import (
     AttemptChannel,
     AttemptOutcome,
+    Closure,
     Outcome,
     Referral,
 )
@@ -98,6 +99,22 @@ class HandoverForm(forms.Form):
             .distinct()
             .order_by("first_name", "last_name")
         )
+
+
+class ClosureForm(forms.Form):
+    closure = forms.ChoiceField(
+        label="Why the case is closing",
+        choices=Closure.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the case is closing"},
+    )
+    # Not "note": the contact attempt's form on the same page has one (ids must be unique).
+    closure_note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class NoteForm(forms.Form):
@@ -177,6 +194,7 @@ def detail(request, pk: int, *, forms_given: dict | None = None, status: int = 2
             "attempt_form": given.get("attempt") or AttemptForm(referral=referral),
             "decision_form": given.get("decision") or DecisionForm(referral=referral),
             "handover_form": given.get("handover") or HandoverForm(referral=referral),
+            "closure_form": given.get("closure") or ClosureForm(),
             "note_form": given.get("note") or NoteForm(),
         },
         status=status,
@@ -187,7 +205,7 @@ def _write(request, pk, *, key, form_class, action, triage, done):
     """Validate the posted form, run the service, and come back to the referral: with the
     form's errors (and what was typed) shown next to its fields when it fails."""
     referral = _referral(request, pk, triage=triage)
-    kwargs = {} if form_class is NoteForm else {"referral": referral}
+    kwargs = {} if form_class in (NoteForm, ClosureForm) else {"referral": referral}
     form = form_class(request.POST, **kwargs)
     if form.is_valid():
         try:
@@ -268,6 +286,22 @@ def add_note(request, pk: int):
         done="Case note added.",
         action=lambda referral, data: services.add_note(
             referral, by=request.user, text=data["text"]
+        ),
+    )
+
+
+@require_POST
+def close_case(request, pk: int):
+    """The allocated worker, or a coordinator who sees the referral, closes the case."""
+    return _write(
+        request,
+        pk,
+        key="closure",
+        form_class=ClosureForm,
+        triage=False,
+        done="Case closed.",
+        action=lambda referral, data: services.close_case(
+            referral, by=request.user, closure=data["closure"], note=data["closure_note"]
         ),
     )
 

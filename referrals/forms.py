@@ -6,6 +6,7 @@ has autocomplete off, and the pages are not stored (see views)."""
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date, datetime
 
 from django import forms
@@ -130,10 +131,15 @@ class PersonForm(forms.Form):
     access_needs = _text("Access needs (optional)", area=True, limit=TEXT_LIMIT)
     childcare_needs = _text("Childcare needs (optional)", area=True, limit=TEXT_LIMIT)
 
+    # A fresh key each time the empty form is shown, sent back with it (and kept through a
+    # failed submit): the same form sent twice records one referral (`services.submit`).
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     locality_label = "Which area do they live in?"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["submission"].initial = secrets.token_urlsafe(24)
         self.fields["locality"].label = self.locality_label
         self.fields["locality"].choices = [
             (loc.slug, loc.name) for loc in Locality.objects.in_person()

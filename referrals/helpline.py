@@ -173,6 +173,7 @@ def _submit(request, form, plan_form):
         kind=Kind.HELPLINE,
         source=Source.HELPLINE,
         locality=data["locality_obj"],
+        submission_key=data["submission"],
         person=services.Person(
             name=data["name"].strip(),
             email=data["email"].strip(),

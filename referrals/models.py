@@ -88,6 +88,16 @@ class Outcome(models.TextChoices):
     CLOSED = "closed", "Closed with a reason"
 
 
+class Closure(models.TextChoices):
+    """Why a case with a community worker ended."""
+
+    SUPPORT_COMPLETED = "support_completed", "Support completed"
+    DECLINED = "declined", "They declined further support"
+    MOVED_AWAY = "moved_away", "They moved away"
+    NO_CONTACT = "no_contact", "No contact possible"
+    PASSED_ON = "passed_on", "Passed to another service"
+
+
 class Referral(models.Model):
     reference = models.CharField(max_length=12, unique=True, default=new_reference)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -158,6 +168,13 @@ class Referral(models.Model):
     outcome_reason = EncryptedTextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     first_contact_at = models.DateTimeField(null=True, blank=True)
+    # The end of community worker support (`services.close_case`); retention counts from it.
+    closure = models.CharField(max_length=30, choices=Closure.choices, blank=True)
+    closure_note = EncryptedTextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -170,6 +187,11 @@ class Referral(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="referrals_made",
+    )
+    # The random key of the form that sent it (`services.submit`): the same form sent
+    # twice records one referral. Not personal: it names nothing but this request.
+    submission_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
     )
     # Set when retention blanked everything personal (referrals.retention): the row stays,
     # to be counted.

@@ -1,5 +1,6 @@
 """Retention: a referral finished with more than REFERRALS_RETENTION_DAYS ago (closed,
-passed to another service or to the high-risk route: `FINISHED`, counted from the decision)
+passed to another service or to the high-risk route: `FINISHED`, counted from the decision,
+or from the closure for a case a community worker had)
 is anonymised by the daily job `anonymise_finished_referrals`. The row stays with what the
 reports count (kind, source, caller type, locality, status, route, risk level and its reason
 codes, outcome and the dates: made, first contact, decided), and so do its contact attempts
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal import audit, notify
@@ -53,9 +55,12 @@ def anonymise(referral: Referral) -> None:
 def anonymise_finished_referrals(now: datetime | None = None) -> int:
     """Daily: anonymise what was finished with longer ago than the retention period."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.REFERRALS_RETENTION_DAYS)
-    due = Referral.objects.filter(
-        status__in=FINISHED, decided_at__lt=cutoff, anonymised_at__isnull=True
-    ).values_list("pk", flat=True)
+    due = (
+        Referral.objects.filter(status__in=FINISHED, anonymised_at__isnull=True)
+        .annotate(finished_at=Coalesce("closed_at", "decided_at"))
+        .filter(finished_at__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
     count = 0
     for pk in list(due):
         anonymise(Referral(pk=pk))

@@ -101,7 +101,12 @@ def allocated(user) -> list[Referral]:
 
 
 def allocated_to(user) -> list[Referral]:
-    return list(referrals_visible_to(user).filter(allocated_to=user).order_by("created_at"))
+    """The cases this person is working on now (a closed case keeps its worker's name)."""
+    return list(
+        referrals_visible_to(user)
+        .filter(allocated_to=user, status=Status.ALLOCATED)
+        .order_by("created_at")
+    )
 
 
 def same_person(*, email: str = "", phone: str = "", identity: str = "") -> Q:

@@ -1,7 +1,8 @@
 """Every write to a referral: submitting one (self or professional), contact attempts,
-outcomes, allocation, reallocation and transfer, case notes, the senior review of a referral
-made without consent. Each runs in one transaction with its audit row, and raises
-`ReferralError` (naming the form field it concerns) for what the rules refuse."""
+outcomes, allocation, reallocation and transfer, case notes, closing a worker's case, the
+senior review of a referral made without consent. Each runs in one transaction with its
+audit row, and raises `ReferralError` (naming the form field it concerns) for what the rules
+refuse."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from portal import audit, notify
 from portal.contact.models import SafeContactPlan
 from portal.contact.windows import next_safe_time
 from portal.localities import Locality
+from portal.models import OutboxMessage
 
 from . import dash, selectors
 from .models import (
@@ -26,6 +28,7 @@ from .models import (
     AdviceContact,
     AttemptOutcome,
     CaseNote,
+    Closure,
     ContactAttempt,
     Handover,
     Kind,
@@ -80,8 +83,35 @@ class Risk:
     stated_level: str = ""  # a police report's risk level
 
 
+def submit(*, submission_key: str = "", **values) -> Referral:
+    """Record a referral (`record`), once per `submission_key`: a form sent again with the
+    key of one already recorded (a double click, a resend, two requests racing) gives back
+    that referral and sends nothing more."""
+    if not submission_key:
+        return record(**values)
+    try:
+        return _submitted_before(submission_key) or record(submission_key=submission_key, **values)
+    except IntegrityError:
+        # The same form recorded by a request racing this one (the key is unique).
+        earlier = _submitted_before(submission_key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _submitted_before(submission_key: str) -> Referral | None:
+    referral = Referral.objects.filter(submission_key=submission_key).first()
+    if referral is not None:
+        referral.acknowledged = (
+            OutboxMessage.objects.filter(kind="referral_received", concerns_id=str(referral.pk))
+            .exclude(status=notify.Status.SUPPRESSED)
+            .exists()
+        )
+    return referral
+
+
 @transaction.atomic
-def submit(
+def record(
     *,
     kind: str,
     source: str,
@@ -92,6 +122,7 @@ def submit(
     risk: Risk | None = None,
     now: datetime | None = None,
     recorded_by=None,
+    submission_key: str | None = None,
 ) -> Referral:
     """Record a referral with its safe-contact plan, route it by risk, tell the locality's
     coordinators that a referral is waiting, and (for someone who asked for themselves)
@@ -130,6 +161,7 @@ def submit(
         if risk.incidents_last_year is None
         else str(risk.incidents_last_year),
         created_at=now,
+        submission_key=submission_key or None,
         **details,
     )
     if referral.consent_given is False:
@@ -306,6 +338,25 @@ def hand_over(
     if to_locality != handover.from_locality:
         _tell_coordinators(referral)
     return handover
+
+
+@transaction.atomic
+def close_case(referral: Referral, *, by, closure: str, note: str = "") -> Referral:
+    """End community worker support with why it ended (and an optional note). The worker
+    stays named on the closed case; retention counts its period from `closed_at`."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != Status.ALLOCATED:
+        raise ReferralError("Only a case with a community worker can be closed here", "closure")
+    if closure not in Closure.values:
+        raise ReferralError("Choose why the case is closing", "closure")
+    referral.status = Status.CLOSED
+    referral.closure = closure
+    referral.closure_note = note.strip()
+    referral.closed_at = timezone.now()
+    referral.closed_by = by
+    referral.save()
+    audit.record(by, audit.Action.CHANGE, referral, change="closed", closure=closure)
+    return referral
 
 
 @transaction.atomic

@@ -91,6 +91,9 @@ def _one(referral: Referral) -> dict:
         "outcome_reason": referral.outcome_reason,
         "decided_at": _when(referral.decided_at),
         "first_contact_at": _when(referral.first_contact_at),
+        "closure": referral.get_closure_display(),
+        "closure_note": referral.closure_note,
+        "closed_at": _when(referral.closed_at),
         "person": {
             "name": plan.name,
             "email": plan.email,

@@ -70,6 +70,7 @@ def ask_for_support(request):
             kind=Kind.SELF,
             source=Source.FRIEND_FAMILY if someone_else else Source.SELF,
             locality=data["locality_obj"],
+            submission_key=data["submission"],
             person=_person(form),
             plan_values=plan_form.plan_values(),
             details={
@@ -113,6 +114,7 @@ def professional_referral(request):
             kind=Kind.PROFESSIONAL,
             source=data["source"],
             locality=data["locality_obj"],
+            submission_key=data["submission"],
             person=_person(form),
             plan_values=plan_form.plan_values(),
             details={

@@ -15,6 +15,7 @@ def register_referral_urls():
         path("referrals/<int:pk>/attempt/", admin_views.log_attempt, name="referrals_attempt"),
         path("referrals/<int:pk>/outcome/", admin_views.decide, name="referrals_decide"),
         path("referrals/<int:pk>/handover/", admin_views.hand_over, name="referrals_handover"),
+        path("referrals/<int:pk>/close/", admin_views.close_case, name="referrals_close"),
         path("referrals/<int:pk>/note/", admin_views.add_note, name="referrals_note"),
         path("referrals/<int:pk>/review/", admin_views.senior_review, name="referrals_review"),
         path(

@@ -46,6 +46,7 @@ def urls(pk: int) -> dict[str, tuple[str, str, dict]]:
             {"locality": "", "reason": "x"},
         ),
         "note": ("post", reverse("referrals_note", args=[pk]), {"text": "A note"}),
+        "close": ("post", reverse("referrals_close", args=[pk]), {"closure": "declined"}),
         "review": ("post", reverse("referrals_review", args=[pk]), {}),
         # Subject access and erasure (the erasure itself: tests/referrals/test_subject_access).
         "person": ("get", reverse("referrals_subject_request", args=[pk]), {}),
@@ -86,9 +87,18 @@ def world(django_db_setup, django_db_blocker):
 
 # Which person may use which URL of the referral (everyone else: 404).
 ALLOWED = {
-    "superuser": {"detail", "attempt", "outcome", "handover", "note", "review", "person"},
-    "north coordinator": {"detail", "attempt", "outcome", "handover", "note", "review", "person"},
-    "allocated worker": {"detail", "attempt", "note"},
+    "superuser": {"detail", "attempt", "outcome", "handover", "note", "close", "review", "person"},
+    "north coordinator": {
+        "detail",
+        "attempt",
+        "outcome",
+        "handover",
+        "note",
+        "close",
+        "review",
+        "person",
+    },
+    "allocated worker": {"detail", "attempt", "note", "close"},
 }
 
 
