@@ -22,9 +22,11 @@ from portal.payments.models import Payment
 from portal.places import HoldingStatus
 from portal.reports import registry
 from portal.reports.registry import Percent
+from programmes import services as programme_services
 from referrals import services as referral_services
 from tests.attendance import factories
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.programmes import builders as programme_builders
 from tests.referrals import factories as referral_factories
 from tests.volunteers import helpers as volunteer_helpers
 from volunteers.models import EqualityMonitoring
@@ -258,6 +260,15 @@ def test_every_report_counts_only_the_requesting_users_scope(figures, trainer, s
         advice="Advice",
         locality=referral.locality,
     )
+    # The programme reports' data: in the North, one person placed, one who withdrew, and
+    # one waiting for the place that withdrawal left.
+    group = programme_builders.cohort(programme_builders.programme(site_root), capacity=2)
+    by = programme_builders.coordinator("north")
+    programme_builders.enrolled(group, by=by)
+    programme_services.withdraw(programme_builders.enrolled(group, by=by), by=by)
+    waiting = programme_builders.referred("north", by=by)
+    programme_builders.assessed(group.programme, waiting, by)
+    programme_services.offer_place(group, referral=waiting, by=by)
     for report in registry.all_reports():
         assert report.shown_rows(None, None, user=commissioner), report.slug
         for user in nobodys:
