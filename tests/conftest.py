@@ -15,6 +15,9 @@ def pytest_collection_modifyitems(config, items):
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
         _restore_migrated_data_after(item)
+    # xdist hands out single tests in this order (after the groups): a long one left for the
+    # end would keep one worker busy while the others wait.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def _restore_migrated_data_after(item):

@@ -215,6 +215,7 @@ def test_a_provider_is_a_feed_provider():
         calendars.register_feed_provider(lambda user: [event()])
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_the_move_of_feed_tokens_to_portal_keeps_every_address_working(db, client):
     """The migrations copy every token from courses to portal (and back, when reversed), so

@@ -91,6 +91,7 @@ def test_a_site_url_that_is_set_wins_over_the_port():
     assert "SITE_URL='https://demo.example.org.uk'" in commands["qcluster"]
 
 
+@pytest.mark.slow
 def test_the_processes_make_run_starts_write_links_on_its_port():
     """The settings the worker gets from `make run PORT=8123`, read by the portal itself."""
     worker = _manage_commands(_dry_run("run", "PORT=8123"))["qcluster"]

@@ -62,6 +62,7 @@ def test_demo_passwords_in_debug(settings):
     assert User.objects.get(email="public@example.com").check_password(DEMO_PASSWORD)
 
 
+@pytest.mark.slow
 def test_the_printed_demo_totp_hint_works_as_printed(settings):
     """Typed in a shell with nothing set (no DEBUG), the hint prints a valid code."""
     import os

@@ -167,6 +167,7 @@ def _sent_emails(mail_dir: Path) -> list:
     return emails
 
 
+@pytest.mark.slow
 def test_bookings_on_sqlite_with_the_worker_running_send_each_message_once(tmp_path):
     env = _environment(tmp_path)
     database = tmp_path / "portal.sqlite3"

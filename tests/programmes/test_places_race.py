@@ -9,6 +9,7 @@ from tests.portal.test_places_races import _run
 from tests.programmes.builders import bare_referral, cohort, coordinator, programme
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_sixty_connections_offering_ten_places_in_a_cohort_never_oversell():

@@ -356,6 +356,7 @@ def test_every_personal_field_is_encrypted_at_rest(coordinator):
     assert Referral.objects.get(pk=referral.pk).details == secrets["details"]
 
 
+@pytest.mark.slow
 def test_the_demo_has_every_source_at_every_step_in_every_locality(settings):
     from django.core.management import call_command
 
