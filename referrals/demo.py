@@ -18,9 +18,19 @@ from portal.crypto import blind_lookup
 from portal.localities import Locality
 
 from . import dash, services
-from .models import AdviceTopic, AttemptOutcome, CallerType, Kind, Outcome, Source
+from .models import AdviceTopic, AttemptOutcome, CallerType, Closure, Kind, Outcome, Source
 
-STEPS = ["new", "contacting", "flagged", "allocated", "counselling", "signposted", "closed"]
+# "ended": community worker support that has finished (`services.close_case`).
+STEPS = [
+    "new",
+    "contacting",
+    "flagged",
+    "allocated",
+    "ended",
+    "counselling",
+    "signposted",
+    "closed",
+]
 FIRST_NAMES = ["Alex", "Bobbie", "Casey", "Dana", "Ellis", "Frankie", "Gray", "Harper", "Jordan"]
 PLAN = {
     "email_is_safe": True,
@@ -158,6 +168,7 @@ def _referral(
     )  # fmt: skip
     outcome = {
         "allocated": Outcome.COMMUNITY_WORKER,
+        "ended": Outcome.COMMUNITY_WORKER,
         "counselling": Outcome.COUNSELLING_INDIVIDUAL,
         "signposted": Outcome.SIGNPOST,
         "closed": Outcome.CLOSED,
@@ -171,3 +182,5 @@ def _referral(
     )
     if outcome == Outcome.COMMUNITY_WORKER:
         services.add_note(referral, by=worker, text="Demo note: first visit arranged.")
+    if step == "ended":
+        services.close_case(referral, by=worker, closure=Closure.SUPPORT_COMPLETED)

@@ -127,12 +127,13 @@ def _postgres_only(request):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(settings, tmp_path):
+def _isolated_settings(request, settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()  # rate limits and used authenticator codes must not leak between tests
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.MEDIA_ROOT = tmp_path / "media"
+    if "shared_database" not in request.fixturenames:  # that module keeps one media folder
+        settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False
 
 

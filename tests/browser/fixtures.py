@@ -63,13 +63,18 @@ def server(live_server):
 
 
 @pytest.fixture(scope="module")
-def shared_database(django_db_setup, django_db_blocker):
+def shared_database(django_db_setup, django_db_blocker, tmp_path_factory):
     """One database state for a whole module: its tests share what its module-scoped fixtures
     seed once (each test still leaves its own traces, so tests there must not depend on
-    another's). The module starts from the migrated rows and leaves them as it found them."""
+    another's). The module starts from the migrated rows and leaves them as it found them.
+    Its uploads (the demo's picture) live in one media folder for the module too, so a test
+    finds the files the seed wrote (`_isolated_settings` leaves it in place)."""
+    from django.test import override_settings
+
     from tests.database import reset_to_migrated_rows
 
-    with django_db_blocker.unblock():
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, django_db_blocker.unblock():
         reset_to_migrated_rows()
         yield
         reset_to_migrated_rows()

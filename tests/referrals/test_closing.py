@@ -141,3 +141,19 @@ def test_retention_counts_from_the_closure(case, settings):
     referral.refresh_from_db()
     assert referral.anonymised_at and referral.closure_note == ""
     assert referral.closure == Closure.NO_CONTACT, "kept for the figures"
+
+
+def test_the_endings_report_counts_closed_cases_by_why_in_the_readers_localities(case):
+    from referrals.reports import rows as reports
+
+    services.close_case(case["referral"], by=case["worker"], closure=Closure.SUPPORT_COMPLETED)
+    today = timezone.localdate()
+    rows = {
+        row["closure"]: row["cases"]
+        for row in reports.support_endings(today, today, user=case["coordinator"])
+    }
+    assert rows[Closure.SUPPORT_COMPLETED.label] == 1 and rows[Closure.MOVED_AWAY.label] == 0
+    assert rows["Total"] == 1
+    south = UserFactory(roles=["Coordinator"], localities=["south"])
+    assert reports.support_endings(user=south) == []
+    assert reports.support_endings(today + timedelta(days=1), user=case["coordinator"]) == []

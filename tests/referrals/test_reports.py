@@ -12,8 +12,9 @@ from django.urls import reverse
 from portal.localities import Locality
 from portal.reports.registry import report_for
 from portal.reports.suppression import Hidden
-from referrals import dash, reports, services
+from referrals import dash, services
 from referrals.models import AttemptOutcome, CallerType, Kind, Outcome, Referral, Source
+from referrals.reports import rows as reports
 from tests.factories import UserFactory
 from tests.referrals import factories
 from tests.staff import sign_in_to_staff_area
@@ -26,6 +27,7 @@ SLUGS = [
     "referrals-by-source-and-month",
     "referrals-by-locality",
     "referral-outcomes",
+    "support-endings",
     "days-to-first-contact",
     "contact-attempts",
     "days-to-service-start",

@@ -17,6 +17,7 @@ from referrals.models import (
     AdviceContact,
     AttemptOutcome,
     CallerType,
+    Closure,
     Kind,
     Outcome,
     Referral,
@@ -379,5 +380,6 @@ def test_the_demo_has_every_source_at_every_step_in_every_locality(settings):
             Status.CLOSED,
         }
         assert any(r.flagged_for_review for r in here)
+        assert any(r.closure == Closure.SUPPORT_COMPLETED and r.allocated_to_id for r in here)
     assert any(r.high_risk for r in referrals) and any(r.senior_review_pending for r in referrals)
     assert any("repeat" in r.risk_reasons for r in referrals)

@@ -260,6 +260,11 @@ def test_every_report_counts_only_the_requesting_users_scope(figures, trainer, s
         advice="Advice",
         locality=referral.locality,
     )
+    # A community worker's case in the North that ended.
+    worker = UserFactory(roles=["Community worker"], localities=["north"])
+    ended = referral_factories.referral("north")
+    referral_services.decide(ended, by=trainer, outcome="community_worker", worker=worker)
+    referral_services.close_case(ended, by=worker, closure="support_completed")
     # The programme reports' data: in the North, one person placed, one who withdrew, and
     # one waiting for the place that withdrawal left.
     group = programme_builders.cohort(programme_builders.programme(site_root), capacity=2)

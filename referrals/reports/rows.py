@@ -16,11 +16,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, TruncMonth
 
 from portal.localities import Locality
-from portal.reports.registry import ServiceReport, register
-from portal.reports.suppression import Figures
 
-from . import dash, selectors
-from .models import CallerType, Outcome, Referral, Route, Source
+from .. import dash, selectors
+from ..models import CallerType, Closure, Outcome, Referral, Route, Source
 
 TOTAL = "Total"
 # The helpline is open 8am to 6pm: a column per opening hour, one for calls outside them.
@@ -188,6 +186,23 @@ def referral_outcomes(date_from=None, date_to=None, user=None) -> list[dict]:
     return rows
 
 
+def support_endings(date_from=None, date_to=None, user=None) -> list[dict]:
+    """Community worker cases that ended in the period, by why (`services.close_case`)."""
+    counts = dict(
+        _between(selectors.referrals_in_figures_of(user), "closed_at", date_from, date_to)
+        .exclude(closure="")
+        .order_by()
+        .values("closure")
+        .annotate(n=Count("pk"))
+        .values_list("closure", "n")
+    )
+    if not counts:
+        return []
+    rows = [{"closure": label, "cases": counts.get(value, 0)} for value, label in Closure.choices]
+    rows.append({"closure": TOTAL, "cases": sum(counts.values())})
+    return rows
+
+
 def days_to_first_contact(date_from=None, date_to=None, user=None) -> list[dict]:
     made = _referrals(date_from, date_to, user).order_by()
     waits: dict = {}
@@ -261,154 +276,3 @@ def contact_attempts(date_from=None, date_to=None, user=None) -> list[dict]:
     rows = [{"attempts": band, "referrals": bands[band]} for band in ATTEMPT_BANDS]
     rows.append({"attempts": TOTAL, "referrals": sum(bands.values())})
     return rows
-
-
-REFERRAL_DATES = "Referrals made (and helpline calls taken) between these dates."
-
-register(
-    ServiceReport(
-        slug="helpline-by-caller-and-hour",
-        title="Helpline calls by caller and hour",
-        description="Every call recorded: advice contacts and referrals taken by phone, by "
-        "who called and the hour the call came in (the helpline is open 8am to 6pm).",
-        columns=[
-            ("caller", "Caller"),
-            *[(key, f"{hour}:00") for key, hour in HOURS.items()],
-            ("other_hours", "Outside opening hours"),
-            ("calls", "Calls"),
-        ],
-        rows=helpline_by_caller_and_hour,
-        permission="referrals.report_helpline_by_caller_and_hour",
-        figures=Figures(
-            counts=(*HOUR_KEYS, "other_hours", "calls"),
-            row_totals={"calls": (*HOUR_KEYS, "other_hours")},
-            column_totals=(*HOUR_KEYS, "other_hours", "calls"),
-        ),
-        date_help="Calls taken between these dates.",
-        order=50,
-    )
-)
-register(
-    ServiceReport(
-        slug="referrals-by-source-and-month",
-        title="Referrals by source and month",
-        description="Referrals by where they came from and the month they were made, with "
-        "the helpline's advice-only calls beside them (not counted as referrals).",
-        columns=[
-            ("month", "Month"),
-            *Source.choices,
-            ("referrals", "Referrals"),
-            ("advice", "Advice-only calls"),
-        ],
-        rows=referrals_by_source_and_month,
-        permission="referrals.report_referrals_by_source_and_month",
-        figures=Figures(
-            counts=(*SOURCE_KEYS, "referrals", "advice"),
-            row_totals={"referrals": SOURCE_KEYS},
-            column_totals=(*SOURCE_KEYS, "referrals", "advice"),
-        ),
-        date_help=REFERRAL_DATES,
-        order=51,
-    )
-)
-register(
-    ServiceReport(
-        slug="referrals-by-locality",
-        title="Referrals and the high-risk route by locality",
-        description="Referrals by locality, by route (the community queue, or recorded for "
-        "the MARAC and IDVA route) and by risk level, with advice-only calls beside them.",
-        columns=[
-            ("locality", "Locality"),
-            ("community", "Community route"),
-            ("high_risk", "High-risk route"),
-            ("referrals", "Referrals"),
-            *[(key, f"Risk: {dash.LEVEL_LABELS[level]}") for key, level in RISK_KEYS.items()],
-            ("advice", "Advice-only calls"),
-        ],
-        rows=referrals_by_locality,
-        permission="referrals.report_referrals_by_locality",
-        figures=Figures(
-            counts=("community", "high_risk", "referrals", *RISK_KEYS, "advice"),
-            row_totals={"referrals": ("community", "high_risk")},
-            more_row_totals=(("referrals", tuple(RISK_KEYS)),),
-            column_totals=("community", "high_risk", "referrals", *RISK_KEYS, "advice"),
-        ),
-        date_help=REFERRAL_DATES,
-        order=52,
-    )
-)
-register(
-    ServiceReport(
-        slug="referral-outcomes",
-        title="Outcomes of referrals",
-        description="What triage decided for each referral made in the period.",
-        columns=[("outcome", "Outcome"), ("referrals", "Referrals")],
-        rows=referral_outcomes,
-        permission="referrals.report_referral_outcomes",
-        figures=Figures(counts=("referrals",), column_totals=("referrals",)),
-        date_help=REFERRAL_DATES,
-        order=53,
-    )
-)
-register(
-    ServiceReport(
-        slug="days-to-first-contact",
-        title="Days from referral to first contact",
-        description="For referrals made in the period: how long it took to first speak to "
-        "the person (a contact attempt with the outcome 'spoke'), by locality.",
-        columns=[
-            ("locality", "Locality"),
-            ("contacted", "Referrals contacted"),
-            ("average_days", "Average days"),
-            ("median_days", "Median days"),
-            ("not_yet", "Not contacted yet"),
-        ],
-        rows=days_to_first_contact,
-        permission="referrals.report_days_to_first_contact",
-        figures=Figures(
-            counts=("contacted", "not_yet"),
-            derived={"average_days": ("contacted",), "median_days": ("contacted",)},
-            column_totals=("contacted", "not_yet"),
-        ),
-        date_help=REFERRAL_DATES,
-        order=54,
-    )
-)
-register(
-    ServiceReport(
-        slug="days-to-service-start",
-        title="Days from referral to a service starting",
-        description="For referrals made in the period: how long until a service started "
-        "(the day community worker support, counselling or a recovery programme was offered), "
-        "by locality.",
-        columns=[
-            ("locality", "Locality"),
-            ("contacted", "Services started"),
-            ("average_days", "Average days"),
-            ("median_days", "Median days"),
-            ("not_yet", "No service started"),
-        ],
-        rows=days_to_service_start,
-        permission="referrals.report_days_to_service_start",
-        figures=Figures(
-            counts=("contacted", "not_yet"),
-            derived={"average_days": ("contacted",), "median_days": ("contacted",)},
-            column_totals=("contacted", "not_yet"),
-        ),
-        date_help=REFERRAL_DATES,
-        order=55,
-    )
-)
-register(
-    ServiceReport(
-        slug="contact-attempts",
-        title="Contact attempts per referral",
-        description="How many contact attempts each referral made in the period has had.",
-        columns=[("attempts", "Attempts"), ("referrals", "Referrals")],
-        rows=contact_attempts,
-        permission="referrals.report_contact_attempts",
-        figures=Figures(counts=("referrals",), column_totals=("referrals",)),
-        date_help=REFERRAL_DATES,
-        order=56,
-    )
-)
