@@ -15,9 +15,22 @@ def pytest_collection_modifyitems(config, items):
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
         _restore_migrated_data_after(item)
-    # xdist hands out single tests in this order (after the groups): a long one left for the
-    # end would keep one worker busy while the others wait.
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items.sort(key=_slow_first)
+
+
+def _slow_first(item) -> tuple[int, bool]:
+    """xdist hands out single tests in collection order (after the groups): a long one left
+    for the end keeps one worker busy while the others wait. So slow tests go first, but
+    within pytest-django's order (database tests, then transactional ones, then the rest):
+    a transactional test leaves the tables empty until the next one restores them, so no
+    plain database test may follow it. A slow test with no database can go anywhere."""
+    slow = item.get_closest_marker("slow") is not None
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):  # _restore_migrated_data_after marked it
+        return (2, not slow)
+    if marker or "db" in getattr(item, "fixturenames", ()):
+        return (1, not slow)
+    return (0, False) if slow else (3, False)
 
 
 def _restore_migrated_data_after(item):
